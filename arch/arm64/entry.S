@@ -1,0 +1,103 @@
+/*
+ * The exception vector table (Arm ARM D1.10.2 "Exception vectors"): 16 entries of 128 bytes,
+ * four for each of current EL with SP_EL0, current EL with SP_ELx, lower EL AArch64 and lower
+ * EL AArch32. Every entry saves a full trap_frame_t on the kernel stack and calls trap.c.
+ */
+#include <arch/trap_frame.h>
+
+/* Vector kinds passed to trap_entry() in x1; trap.c names them. */
+#define VEC_SYNC   0
+#define VEC_IRQ    1
+#define VEC_FIQ    2
+#define VEC_SERROR 3
+
+    .macro  vector kind, from_el0
+    .balign 128
+    sub     sp, sp, #TF_SIZE
+    stp     x0, x1, [sp, #TF_X(0)]
+    mov     x0, #\kind
+    mov     x1, #\from_el0
+    b       trap_common
+    .endm
+
+    .text
+    .balign 2048
+    .globl  exception_vectors
+exception_vectors:
+    vector  VEC_SYNC, 0                     /* current EL, SP_EL0: we never run on SP_EL0 */
+    vector  VEC_IRQ, 0
+    vector  VEC_FIQ, 0
+    vector  VEC_SERROR, 0
+    vector  VEC_SYNC, 0                     /* current EL, SP_EL1: kernel */
+    vector  VEC_IRQ, 0
+    vector  VEC_FIQ, 0
+    vector  VEC_SERROR, 0
+    vector  VEC_SYNC, 1                     /* lower EL, AArch64: user */
+    vector  VEC_IRQ, 1
+    vector  VEC_FIQ, 1
+    vector  VEC_SERROR, 1
+    vector  VEC_SYNC, 1                     /* lower EL, AArch32: not supported, trap.c reports */
+    vector  VEC_IRQ, 1
+    vector  VEC_FIQ, 1
+    vector  VEC_SERROR, 1
+
+/* Saves the rest of the frame (x0/x1 are already saved, kind and origin are in x0/x1). */
+trap_common:
+    stp     x2, x3, [sp, #TF_X(2)]
+    stp     x4, x5, [sp, #TF_X(4)]
+    stp     x6, x7, [sp, #TF_X(6)]
+    stp     x8, x9, [sp, #TF_X(8)]
+    stp     x10, x11, [sp, #TF_X(10)]
+    stp     x12, x13, [sp, #TF_X(12)]
+    stp     x14, x15, [sp, #TF_X(14)]
+    stp     x16, x17, [sp, #TF_X(16)]
+    stp     x18, x19, [sp, #TF_X(18)]
+    stp     x20, x21, [sp, #TF_X(20)]
+    stp     x22, x23, [sp, #TF_X(22)]
+    stp     x24, x25, [sp, #TF_X(24)]
+    stp     x26, x27, [sp, #TF_X(26)]
+    stp     x28, x29, [sp, #TF_X(28)]
+    mrs     x21, sp_el0
+    stp     x30, x21, [sp, #TF_X(30)]
+    mrs     x22, elr_el1
+    mrs     x23, spsr_el1
+    stp     x22, x23, [sp, #TF_ELR]
+    mrs     x24, esr_el1
+    mrs     x25, far_el1
+    stp     x24, x25, [sp, #TF_ESR]
+    mov     x2, x1
+    mov     x1, x0
+    mov     x0, sp
+    /* A frame record linking to the interrupted code makes backtraces cross the exception. */
+    stp     x29, x22, [sp, #-16]!
+    mov     x29, sp
+    bl      trap_entry
+    add     sp, sp, #16
+    /* fall through */
+
+/* Restore the trap frame at sp and return from the exception. Also the first entry of every
+ * new thread into user space (the scheduler builds a frame and jumps here). */
+    .globl  trap_return
+trap_return:
+    ldp     x22, x23, [sp, #TF_ELR]
+    msr     elr_el1, x22
+    msr     spsr_el1, x23
+    ldp     x30, x21, [sp, #TF_X(30)]
+    msr     sp_el0, x21
+    ldp     x0, x1, [sp, #TF_X(0)]
+    ldp     x2, x3, [sp, #TF_X(2)]
+    ldp     x4, x5, [sp, #TF_X(4)]
+    ldp     x6, x7, [sp, #TF_X(6)]
+    ldp     x8, x9, [sp, #TF_X(8)]
+    ldp     x10, x11, [sp, #TF_X(10)]
+    ldp     x12, x13, [sp, #TF_X(12)]
+    ldp     x14, x15, [sp, #TF_X(14)]
+    ldp     x16, x17, [sp, #TF_X(16)]
+    ldp     x18, x19, [sp, #TF_X(18)]
+    ldp     x20, x21, [sp, #TF_X(20)]
+    ldp     x22, x23, [sp, #TF_X(22)]
+    ldp     x24, x25, [sp, #TF_X(24)]
+    ldp     x26, x27, [sp, #TF_X(26)]
+    ldp     x28, x29, [sp, #TF_X(28)]
+    add     sp, sp, #TF_SIZE
+    eret

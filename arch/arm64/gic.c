@@ -1,0 +1,54 @@
+/* Interrupt dispatch over the GIC driver the DTB selects. */
+#include <arch/arch.h>
+#include <arch/gic.h>
+#include <arch/sysreg.h>
+#include <faultline/errors.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+
+#define MAX_INTID 1020
+
+static const gic_ops_t *gic;
+static irq_handler_t handlers[MAX_INTID];
+
+int arch_irq_init(const platform_t *plat)
+{
+    gic = plat->gic_version == 3 ? &gicv3_ops : &gicv2_ops;
+    return gic->init(plat);
+}
+
+void gic_route(unsigned intid, irq_handler_t handler)
+{
+    BUG_ON(intid >= MAX_INTID);
+    handlers[intid] = handler;
+    gic->enable(intid);
+}
+
+void gic_handle_irq(void)
+{
+    for (;;) {
+        unsigned intid = gic->ack();
+        if (intid >= MAX_INTID)
+            return; /* 1020-1023: spurious or special, nothing to end */
+        if (handlers[intid])
+            handlers[intid](intid);
+        else
+            printk("irq: unexpected INTID %u\n", intid);
+        gic->eoi(intid);
+    }
+}
+
+void arch_irq_unmask(void)
+{
+    irq_enable();
+}
+
+void arch_irq_mask(void)
+{
+    irq_disable();
+}
+
+void arch_cpu_idle(void)
+{
+    wfi();
+}

@@ -1,0 +1,58 @@
+/* GICv2 (Arm GIC Architecture Specification v2, chapter 4 "Programmers' Model"). */
+#include <arch/arch.h>
+#include <arch/gic.h>
+#include <arch/sysreg.h>
+#include <faultline/errors.h>
+
+#define GICD_CTLR       0x000
+#define GICD_TYPER      0x004
+#define GICD_ISENABLER  0x100
+#define GICD_ICENABLER  0x180
+#define GICD_IPRIORITYR 0x400
+#define GICD_ITARGETSR  0x800
+
+#define GICC_CTLR 0x00
+#define GICC_PMR  0x04
+#define GICC_IAR  0x0c
+#define GICC_EOIR 0x10
+
+#define PRIORITY_DEFAULT 0xa0u
+
+static uintptr_t gicd, gicc;
+
+static int v2_init(const platform_t *plat)
+{
+    gicd = (uintptr_t)arch_map_device(plat->gicd.base, plat->gicd.size);
+    gicc = (uintptr_t)arch_map_device(plat->gicc.base, plat->gicc.size);
+
+    mmio_write32(gicd + GICD_CTLR, 0);
+    unsigned lines = 32 * ((mmio_read32(gicd + GICD_TYPER) & 0x1f) + 1);
+    for (unsigned i = 0; i < lines; i += 32)
+        mmio_write32(gicd + GICD_ICENABLER + i / 8, 0xffffffffu);
+    for (unsigned i = 0; i < lines; i += 4)
+        mmio_write32(gicd + GICD_IPRIORITYR + i, PRIORITY_DEFAULT * 0x01010101u);
+    mmio_write32(gicd + GICD_CTLR, 1);
+
+    mmio_write32(gicc + GICC_PMR, 0xf0);
+    mmio_write32(gicc + GICC_CTLR, 1);
+    return FL_OK;
+}
+
+static void v2_enable(unsigned intid)
+{
+    if (intid >= 32) /* SPIs go to CPU 0 for now; SGIs and PPIs are banked per CPU */
+        *(volatile uint8_t *)(gicd + GICD_ITARGETSR + intid) = 1;
+    mmio_write32(gicd + GICD_ISENABLER + 4 * (intid / 32), 1u << (intid % 32));
+}
+
+static unsigned v2_ack(void)
+{
+    return mmio_read32(gicc + GICC_IAR) & 0x3ff;
+}
+
+static void v2_eoi(unsigned intid)
+{
+    mmio_write32(gicc + GICC_EOIR, intid);
+}
+
+const gic_ops_t gicv2_ops = {v2_init, v2_enable, v2_ack, v2_eoi};

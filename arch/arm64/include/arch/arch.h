@@ -1,0 +1,51 @@
+/*
+ * The one interface generic kernel code uses to reach the architecture and the platform's
+ * devices (seL4's Arch_ convention). Everything behind it lives in arch/arm64/.
+ */
+#ifndef ARCH_ARCH_H
+#define ARCH_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <kernel/platform.h>
+
+/* Boot. kimage_pa is where the loader put the image. */
+void arch_early_init(uint64_t kimage_pa);
+uint64_t arch_kimage_phys(void);
+uint64_t arch_kimage_size(void);
+
+/* Console: the DTB's PL011, or, when the DTB cannot be read, the emergency console (the PL011
+ * at the address QEMU virt always uses) so that the failure can be reported at all. */
+void arch_console_init(const platform_t *plat);
+void arch_console_emergency(void);
+void arch_console_putc(char c);
+
+/* Memory: the linear map of all RAM, device windows, and the end of the boot identity map. */
+int arch_mmu_init(const platform_t *plat);
+void *arch_phys_to_virt(uint64_t pa);
+uint64_t arch_virt_to_phys(const void *va);
+void *arch_map_device(uint64_t pa, uint64_t size);
+/* Readable bytes at a physical address through the boot identity map (before arch_mmu_init). */
+uint64_t arch_boot_readable(uint64_t pa);
+
+/* Interrupts and the tick. */
+int arch_irq_init(const platform_t *plat);
+void arch_timer_start(const platform_t *plat, unsigned hz);
+uint64_t arch_timer_ticks(void);
+void arch_irq_unmask(void);
+void arch_irq_mask(void);
+void arch_cpu_idle(void); /* wait for an interrupt */
+
+/* Power and exit status. With semihosting enabled (fl.exit=semihost), arch_halt ends QEMU with
+ * code; otherwise it powers off through PSCI, or stops the CPU when there is no PSCI. */
+void arch_power_init(const platform_t *plat, bool semihosting);
+__attribute__((noreturn)) void arch_halt(int code);
+
+/* Debugging. */
+void arch_backtrace_here(void);
+void arch_selftest_kernel_fault(void);
+
+/* Called by arch code on each timer tick. */
+void kernel_tick(void);
+
+#endif

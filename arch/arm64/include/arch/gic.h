@@ -1,0 +1,26 @@
+/* Generic Interrupt Controller, v2 or v3 as the DTB says (gic.c picks the driver). */
+#ifndef ARCH_GIC_H
+#define ARCH_GIC_H
+
+#include <stdint.h>
+#include <kernel/platform.h>
+
+#define GIC_SPURIOUS 1023
+
+typedef struct gic_ops {
+    int (*init)(const platform_t *plat);
+    void (*enable)(unsigned intid);
+    unsigned (*ack)(void);
+    void (*eoi)(unsigned intid);
+} gic_ops_t;
+
+extern const gic_ops_t gicv2_ops, gicv3_ops;
+
+typedef void (*irq_handler_t)(unsigned intid);
+
+/* Routes intid to handler and enables it at the distributor (or redistributor for PPIs). */
+void gic_route(unsigned intid, irq_handler_t handler);
+/* Called from the IRQ vector: acknowledge, dispatch, end of interrupt, until none pending. */
+void gic_handle_irq(void);
+
+#endif

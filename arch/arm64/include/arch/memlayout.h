@@ -1,0 +1,36 @@
+/*
+ * Virtual memory layout (4 KiB granule, 48-bit VA, TCR_EL1.T0SZ = T1SZ = 16).
+ *
+ *   0x0000_0000_0000_0000 .. USER_TOP          TTBR0: user space, per address space
+ *   LINEAR_BASE .. + 128 TiB                    TTBR1: linear map of all RAM (VA = PA +
+ * LINEAR_BASE) DEVICE_VA_BASE .. + 512 GiB                 TTBR1: device MMIO windows, allocated at
+ * boot KIMAGE_VA ..                                TTBR1: the kernel image, wherever it was loaded
+ *
+ * The image is linked at KIMAGE_VA and mapped to whatever 2 MiB-aligned physical address the
+ * loader chose, so nothing here depends on where RAM is: the DTB tells that.
+ */
+#ifndef ARCH_MEMLAYOUT_H
+#define ARCH_MEMLAYOUT_H
+
+#ifdef __ASSEMBLER__
+#define UL(x) x
+#else
+#define UL(x) x##UL
+#endif
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE  (UL(1) << PAGE_SHIFT)
+#define PAGE_MASK  (~(PAGE_SIZE - 1))
+
+#define USER_TOP       UL(0x0001000000000000)
+#define LINEAR_BASE    UL(0xffff000000000000)
+#define LINEAR_LIMIT   UL(0x0000800000000000) /* highest PA + 1 the linear map can cover */
+#define DEVICE_VA_BASE UL(0xffff800000000000)
+#define DEVICE_VA_SIZE UL(0x0000008000000000)
+#define KIMAGE_VA      UL(0xffffffff80000000)
+
+#define KIMG_L3_TABLES  4 /* the boot tables map an image of up to 4 x 2 MiB */
+#define BOOT_STACK_SIZE 16384
+#define KSTACK_SIZE     16384
+
+#endif

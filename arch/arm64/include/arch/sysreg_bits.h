@@ -1,0 +1,53 @@
+/* System register field values shared by assembly and C. */
+#ifndef ARCH_SYSREG_BITS_H
+#define ARCH_SYSREG_BITS_H
+
+#include <arch/memlayout.h>
+
+/* SCTLR_EL1 (D17.2.118). RES1 bits of ARMv8.0 plus the controls we use. */
+#define SCTLR_RES1 UL(0x30d00800) /* bits 29, 28, 23 (SPAN: no PAN on entry), 22, 20, 11 */
+#define SCTLR_M    (UL(1) << 0)   /* stage 1 MMU */
+#define SCTLR_C    (UL(1) << 2)   /* data cacheability */
+#define SCTLR_SA   (UL(1) << 3)   /* EL1 SP alignment check */
+#define SCTLR_SA0  (UL(1) << 4)   /* EL0 SP alignment check */
+#define SCTLR_I    (UL(1) << 12)  /* instruction cacheability */
+#define SCTLR_DZE  (UL(1) << 14)  /* EL0 may use DC ZVA (picolibc memset) */
+#define SCTLR_UCT  (UL(1) << 15)  /* EL0 may read CTR_EL0 */
+#define SCTLR_NTWI (UL(1) << 16)
+#define SCTLR_NTWE (UL(1) << 18)
+#define SCTLR_BOOT SCTLR_RES1
+#define SCTLR_KERNEL                                                                               \
+    (SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_SA0 | SCTLR_I | SCTLR_DZE | SCTLR_UCT |     \
+     SCTLR_NTWI | SCTLR_NTWE)
+
+/* TCR_EL1 (D17.2.131): 48-bit VA both halves, 4 KiB granule, inner-shareable write-back walks.
+ * IPS and AS are filled in from ID_AA64MMFR0_EL1 at boot. */
+#define TCR_T0SZ(n)   (UL(n) << 0)
+#define TCR_EPD0      (UL(1) << 7)
+#define TCR_IRGN0_WB  (UL(1) << 8)
+#define TCR_ORGN0_WB  (UL(1) << 10)
+#define TCR_SH0_INNER (UL(3) << 12)
+#define TCR_T1SZ(n)   (UL(n) << 16)
+#define TCR_IRGN1_WB  (UL(1) << 24)
+#define TCR_ORGN1_WB  (UL(1) << 26)
+#define TCR_SH1_INNER (UL(3) << 28)
+#define TCR_TG1_4K    (UL(2) << 30)
+#define TCR_IPS_SHIFT 32
+#define TCR_AS        (UL(1) << 36) /* 16-bit ASIDs */
+#define TCR_BOOT                                                                                   \
+    (TCR_T0SZ(16) | TCR_IRGN0_WB | TCR_ORGN0_WB | TCR_SH0_INNER | TCR_T1SZ(16) | TCR_IRGN1_WB |    \
+     TCR_ORGN1_WB | TCR_SH1_INNER | TCR_TG1_4K)
+
+/* SPSR for "EL1h with D, A, I, F masked" (C5.2.18 SPSR_EL2). */
+#define SPSR_EL1H_MASKED 0x3c5
+/* SPSR for returning to EL0t with interrupts enabled. */
+#define SPSR_EL0T 0x0
+
+/* Block/page attributes the boot tables use; mirror pte.c's encoding. */
+#define BOOT_BLOCK_RWX UL(0x701)                   /* valid block, Normal, inner-shareable, AF */
+#define BOOT_PAGE_TEXT (UL(0x783) | (UL(1) << 54)) /* RO, EL1-exec, UXN */
+#define BOOT_PAGE_RO   (UL(0x783) | (UL(3) << 53)) /* RO, PXN, UXN */
+#define BOOT_PAGE_RW   (UL(0x703) | (UL(3) << 53)) /* RW, PXN, UXN */
+#define BOOT_TABLE     UL(3)
+
+#endif
