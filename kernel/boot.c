@@ -2,9 +2,12 @@
 #include <arch/arch.h>
 #include <faultline/errors.h>
 #include <kernel/boot.h>
+#include <kernel/page.h>
+#include <kernel/pool.h>
 #include <kernel/bootargs.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/thread.h>
 
 frame_alloc_t kernel_frames;
 
@@ -92,10 +95,19 @@ static volatile uint64_t ticks_seen;
 void kernel_tick(void)
 {
     ticks_seen++;
+    sched_tick();
 }
 
 void boot_run(const platform_t *plat)
 {
+    if (plat->has_initrd && !bootargs_has(plat->bootargs, "fl.noinit")) {
+        page_meta_init();
+        pool_boot_init();
+        sched_init();
+        init_start(plat);
+        sched_start();
+    }
+
     char buf[16];
     unsigned ticks = 3;
 

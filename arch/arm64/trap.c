@@ -9,6 +9,45 @@
 #include <arch/trap_frame.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/syscall.h>
+#include <kernel/thread.h>
+
+/* Exception table (context.S): a fault at insn during a user copy resumes at fixup. */
+typedef struct {
+    uint64_t insn, fixup;
+} extable_entry_t;
+extern const extable_entry_t __extable_start[], __extable_end[];
+
+static bool fixup_user_access(trap_frame_t *tf, const esr_info_t *e)
+{
+    if (e->cls != ESR_CLASS_DATA_ABORT)
+        return false;
+    for (const extable_entry_t *x = __extable_start; x < __extable_end; x++) {
+        if (x->insn == tf->elr) {
+            tf->elr = x->fixup;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* An exception from EL0 that is not a system call. Until fault forwarding (issue 4) lands,
+ * the thread is stopped with a log line saying what it did; its process ends with it if it
+ * was the last thread. */
+static void user_exception(trap_frame_t *tf, const esr_info_t *e)
+{
+    printk("fault: thread %u (space %u): %s at pc %#lx", current->id, current->space->id,
+           e->ec_name, (unsigned long)tf->elr);
+    if (e->cls == ESR_CLASS_DATA_ABORT || e->cls == ESR_CLASS_INSTR_ABORT) {
+        printk(", %s %s", esr_access_name(e->access), esr_fault_kind_name(e->kind));
+        if (e->far_valid)
+            printk(" at %#lx", (unsigned long)tf->far);
+    }
+    printk(" (ESR %#lx); thread stopped\n", (unsigned long)tf->esr);
+    current->space->exit_status = -1;
+    thread_kill(current);
+    sched_switch();
+}
 
 enum { VEC_SYNC, VEC_IRQ, VEC_FIQ, VEC_SERROR };
 static const char *const vec_names[] = {"synchronous", "IRQ", "FIQ", "SError"};
@@ -18,11 +57,8 @@ static void dump_frame(const trap_frame_t *tf, const esr_info_t *e)
     printk("  ESR_EL1  %#010lx  EC %#04x %s, IL %d, ISS %#x\n", (unsigned long)e->raw, e->ec,
            e->ec_name, e->il, e->iss);
     if (e->cls == ESR_CLASS_DATA_ABORT || e->cls == ESR_CLASS_INSTR_ABORT) {
-        printk("  fault    %s (%s), ", esr_fault_kind_name(e->kind), e->fsc_name);
-        if (e->level != ESR_LEVEL_NONE)
-            printk("level %d, ", e->level);
-        printk("%s access, WnR %d CM %d S1PTW %d EA %d\n", esr_access_name(e->access), e->wnr,
-               e->cm, e->s1ptw, e->ea);
+        printk("  fault    %s, %s access, WnR %d CM %d S1PTW %d EA %d\n", e->fsc_name,
+               esr_access_name(e->access), e->wnr, e->cm, e->s1ptw, e->ea);
         if (e->fnv)
             printk("  FAR_EL1  not valid (FnV)\n");
         else
@@ -54,15 +90,40 @@ static __attribute__((noreturn)) void kernel_exception(trap_frame_t *tf, unsigne
           (unsigned long)tf->esr);
 }
 
+static void user_sync(trap_frame_t *tf)
+{
+    esr_info_t e;
+    uint8_t ec = (uint8_t)(tf->esr >> 26);
+
+    if (ec == 0x15) { /* SVC from AArch64: the hot path, no full decode */
+        syscall_dispatch(tf);
+        return;
+    }
+    esr_decode(tf->esr, &e);
+    if (e.cls == ESR_CLASS_FP_ACCESS) {
+        sched_fpu_trap();
+        return;
+    }
+    user_exception(tf, &e);
+}
+
 void trap_entry(trap_frame_t *tf, unsigned kind, bool from_el0)
 {
-    switch (kind) {
-    case VEC_IRQ: gic_handle_irq(); return;
-    case VEC_SYNC:
-        /* User space arrives with issue 3; until then every synchronous exception is fatal. */
+    if (kind == VEC_IRQ) {
+        gic_handle_irq();
+    } else if (from_el0 && kind == VEC_SYNC) {
+        user_sync(tf);
+    } else if (kind == VEC_SYNC) {
+        esr_info_t e;
+        esr_decode(tf->esr, &e);
+        if (!fixup_user_access(tf, &e))
+            kernel_exception(tf, kind, from_el0);
+        return; /* resumes at the fixup, which returns FL_EFAULT */
+    } else {
         kernel_exception(tf, kind, from_el0);
-    default: kernel_exception(tf, kind, from_el0);
     }
+    if (from_el0)
+        sched_preempt_point();
 }
 
 void arch_selftest_kernel_fault(void)

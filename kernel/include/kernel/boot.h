@@ -12,6 +12,9 @@ extern frame_alloc_t kernel_frames;
  * reserved ranges and the allocator's own bitmaps. */
 void boot_frames_init(const platform_t *plat, uint64_t dtb_pa);
 
+/* Builds the root task from the initrd's `init` and makes it runnable (kernel/initload.c). */
+void init_start(const platform_t *plat);
+
 /* The rest of boot: what runs once interrupts are on. Does not return. */
 __attribute__((noreturn)) void boot_run(const platform_t *plat);
 

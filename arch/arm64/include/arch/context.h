@@ -1,0 +1,34 @@
+/* Kernel-thread context: the callee-saved registers and stack of a thread switched out. */
+#ifndef ARCH_CONTEXT_H
+#define ARCH_CONTEXT_H
+
+#include <stdint.h>
+
+typedef struct arch_context {
+    uint64_t x19_x28[10];
+    uint64_t fp, lr, sp;
+} arch_context_t;
+
+/* FP/SIMD state (saved lazily: only when another thread wants the FP unit). */
+typedef struct arch_fpu {
+    __uint128_t q[32];
+    uint64_t fpsr, fpcr;
+} arch_fpu_t;
+
+void arch_context_switch(arch_context_t *from, arch_context_t *to);
+/* Prepares ctx so that switching to it returns to user space through the trap frame at tf. */
+void arch_context_init_user(arch_context_t *ctx, void *tf);
+/* Prepares ctx to run fn(arg) on the stack ending at stack_top (kernel threads: idle). */
+void arch_context_init_kernel(arch_context_t *ctx, void (*fn)(void), uint64_t stack_top);
+
+void arch_fpu_save(arch_fpu_t *f);
+void arch_fpu_restore(const arch_fpu_t *f);
+/* CPACR_EL1.FPEN: enabled, or trapping (EC 0x07) so the first use can switch state in. */
+void arch_fpu_enable(int on);
+
+/* Copies between kernel and user memory with unprivileged accesses (LDTR/STTR), so EL0
+ * permissions apply; a fault is recovered through the exception table. 0 or FL_EFAULT. */
+long arch_copy_from_user(void *dst, const void *usrc, uint64_t n);
+long arch_copy_to_user(void *udst, const void *src, uint64_t n);
+
+#endif

@@ -1,0 +1,31 @@
+/* Synchronous endpoints and asynchronous notifications. */
+#ifndef KERNEL_IPC_H
+#define KERNEL_IPC_H
+
+#include <kernel/thread.h>
+
+typedef struct endpoint {
+    kobj_t obj;
+    thread_t *senders, *receivers; /* FIFO wait queues (circular, via qnext/qprev) */
+} endpoint_t;
+
+typedef struct notification {
+    kobj_t obj;
+    uint64_t bits;
+    thread_t *waiters;
+} notification_t;
+
+/* Each returns 0 / an error for the calling thread, or IPC_BLOCKED when the current thread
+ * blocked; the thread that wakes it writes its results into its trap frame. */
+#define IPC_BLOCKED 0x7ffffffe /* no syscall returns this value */
+
+int ipc_send(endpoint_t *ep, uint64_t badge, bool is_call);
+int ipc_recv(endpoint_t *ep);
+int ipc_reply(void);
+/* Wakes every thread queued on ep with FL_EPEER (endpoint closing). */
+void ipc_cancel_thread(thread_t *t);
+
+void notification_signal(notification_t *n, uint64_t bits);
+int notification_wait(notification_t *n, bool block);
+
+#endif

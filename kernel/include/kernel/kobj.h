@@ -1,0 +1,37 @@
+/*
+ * Kernel objects: what handles name. Every object starts with a kobj_t, is charged to the
+ * memory pool it was created from, and is destroyed when its last reference goes. All kernel
+ * state is guarded by the one kernel lock (interrupts masked on a single CPU for now).
+ */
+#ifndef KERNEL_KOBJ_H
+#define KERNEL_KOBJ_H
+
+#include <faultline/types.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct pool;
+
+typedef struct kobj {
+    uint32_t refs;
+    uint8_t type;      /* fl_obj_type_t */
+    uint8_t order;     /* the object occupies 1 << order frames */
+    struct pool *pool; /* charged to; holds a reference on it */
+} kobj_t;
+
+/* A zeroed object of at least size bytes charged to pool, with one reference.
+ * NULL when the pool's quota or physical memory is exhausted. */
+void *kobj_alloc(struct pool *pool, fl_obj_type_t type, size_t size);
+void kobj_get(kobj_t *o);
+void kobj_put(kobj_t *o);
+
+/* Destructors, called by kobj_put on the last reference; they release what the object holds,
+ * not the object's own memory. */
+void space_destroy_obj(kobj_t *o);
+void thread_destroy_obj(kobj_t *o);
+void endpoint_destroy_obj(kobj_t *o);
+void notification_destroy_obj(kobj_t *o);
+void pool_destroy_obj(kobj_t *o);
+void irq_destroy_obj(kobj_t *o);
+
+#endif

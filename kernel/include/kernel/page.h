@@ -1,0 +1,19 @@
+/*
+ * Per-frame mapping counts for user-mapped frames: a frame returns to its pool only when its
+ * last mapping is gone, so a buggy pager can never make a process read a reused frame.
+ */
+#ifndef KERNEL_PAGE_H
+#define KERNEL_PAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+void page_meta_init(void);
+/* A fresh frame from pool id with one mapping reference. */
+void page_set_owner(uint64_t pa, uint16_t pool_id);
+void page_ref(uint64_t pa);
+/* Drops a mapping reference; the last one frees the frame to its owner pool. */
+void page_unref(uint64_t pa);
+uint32_t page_refs(uint64_t pa);
+
+#endif

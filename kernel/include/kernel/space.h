@@ -1,0 +1,38 @@
+/* Address spaces, which are also processes: page tables + ASID + handle table + threads. */
+#ifndef KERNEL_SPACE_H
+#define KERNEL_SPACE_H
+
+#include <kernel/handle.h>
+#include <kernel/kobj.h>
+#include <kernel/pool.h>
+#include <stdbool.h>
+
+struct thread;
+
+typedef struct space {
+    kobj_t obj;
+    uint64_t root;     /* level 0 table (physical), charged to pool */
+    uint64_t asid_ctx; /* generation << 16 | ASID */
+    pool_t *pool;      /* page tables and pages are charged here */
+    handle_table_t *handles;
+    struct thread *threads; /* live threads, linked by space_next */
+    unsigned nthreads;
+    bool dead;         /* torn down: no threads, no mappings, no handles */
+    bool is_root_task; /* init: when it ends, the system ends */
+    int exit_status;
+    uint32_t id;
+} space_t;
+
+space_t *space_create(pool_t *pool);
+/* Ends the process: kills its threads, unmaps everything, closes every handle. */
+void space_kill(space_t *s, int status);
+/* Makes s the current user address space. */
+void space_activate(space_t *s);
+
+/* Mapping. va page-aligned and below USER_TOP (checked by callers). */
+int space_map_frame(space_t *s, uint64_t va, uint64_t pa, unsigned prot, unsigned vsflags);
+void space_unmap(space_t *s, uint64_t va);
+void space_protect(space_t *s, uint64_t va, unsigned prot);
+bool space_lookup(space_t *s, uint64_t va, uint64_t *pa, unsigned *prot);
+
+#endif

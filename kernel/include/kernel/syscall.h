@@ -1,0 +1,13 @@
+/* System call entry (kernel/syscall.c) and user-memory helpers. */
+#ifndef KERNEL_SYSCALL_H
+#define KERNEL_SYSCALL_H
+
+#include <arch/trap_frame.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+void syscall_dispatch(trap_frame_t *tf);
+/* Whether [va, va + len) lies in user space without wrapping. */
+bool user_range_ok(uint64_t va, uint64_t len);
+
+#endif

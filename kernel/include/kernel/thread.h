@@ -1,0 +1,75 @@
+/* Threads and the scheduler: fixed priorities, round-robin within one, timer preemption. */
+#ifndef KERNEL_THREAD_H
+#define KERNEL_THREAD_H
+
+#include <arch/context.h>
+#include <arch/trap_frame.h>
+#include <kernel/kobj.h>
+#include <kernel/space.h>
+#include <stdbool.h>
+
+#define THREAD_PRIORITIES 32
+#define THREAD_SIZE       (16 * 1024) /* the object: TCB at the bottom, kernel stack above */
+#define TIMESLICE_TICKS   2
+
+typedef enum {
+    TS_STOPPED,     /* created, not started */
+    TS_READY,       /* in a run queue */
+    TS_RUNNING,     /* current */
+    TS_SEND,        /* queued on an endpoint to send (or call) */
+    TS_RECV,        /* queued on an endpoint to receive */
+    TS_REPLY,       /* called; waiting for the reply */
+    TS_NOTIFY_WAIT, /* waiting on a notification */
+    TS_DEAD
+} thread_state_t;
+
+struct endpoint;
+struct notification;
+
+typedef struct thread {
+    kobj_t obj;
+    arch_context_t ctx;
+    trap_frame_t *tf; /* user registers, at the top of the kernel stack */
+    space_t *space;
+    struct thread *space_next;
+    thread_state_t state;
+    unsigned prio;
+    unsigned slice;
+    struct thread *qnext, *qprev; /* run queue or wait queue */
+    struct endpoint *ep;          /* queued on, in TS_SEND / TS_RECV */
+    struct notification *ntf;     /* waiting on, in TS_NOTIFY_WAIT */
+    bool is_call;                 /* in TS_SEND: a call, wants a reply */
+    uint64_t send_badge;          /* badge of the handle it sends through */
+    struct thread *reply_to;      /* the caller this thread owes a reply */
+    struct thread *replier;       /* in TS_REPLY: who owes us */
+    uint64_t ipcbuf_pa;           /* pinned IPC buffer frame, 0 if none */
+    uint64_t ipcbuf_va;
+    uint32_t id;
+    bool kernel; /* the idle thread */
+    arch_fpu_t fpu;
+} thread_t;
+
+extern thread_t *current;
+
+thread_t *thread_create(space_t *s, uint64_t entry, uint64_t sp, uint64_t arg, unsigned prio);
+void thread_start(thread_t *t);
+/* Ends t (any state). If it is the current thread the caller must not touch it afterwards and
+ * must reach sched_exit_point. */
+void thread_kill(thread_t *t);
+
+void sched_init(void);
+void sched_ready(thread_t *t);
+void sched_unready(thread_t *t);
+/* The current thread stopped running (blocked or dead): run someone else. Returns when the
+ * current thread runs again (never for a dead one). */
+void sched_switch(void);
+/* Called on return to user space: preempt if the time slice is used up. */
+void sched_preempt_point(void);
+void sched_yield(void);
+void sched_tick(void);
+__attribute__((noreturn)) void sched_start(void);
+/* Lazy FP: the current thread touched FP/SIMD with the unit off (EC 0x07). */
+void sched_fpu_trap(void);
+uint64_t thread_count(void);
+
+#endif

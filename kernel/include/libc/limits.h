@@ -1,0 +1,13 @@
+/* <limits.h> for the freestanding kernel (gcc's own one wants a C library behind it). */
+#ifndef LIBC_LIMITS_H
+#define LIBC_LIMITS_H
+
+#define CHAR_BIT  8
+#define INT_MAX   __INT_MAX__
+#define INT_MIN   (-INT_MAX - 1)
+#define UINT_MAX  (INT_MAX * 2U + 1U)
+#define LONG_MAX  __LONG_MAX__
+#define LONG_MIN  (-LONG_MAX - 1L)
+#define ULONG_MAX (LONG_MAX * 2UL + 1UL)
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * System call numbers and the calling convention. docs/syscalls.md documents each call.
+ *
+ * Entry: `svc #0` with the number in x8 and arguments in x0..x5 (IPC calls also use x6, x7).
+ * Exit:  x0 = result: 0 or a positive value on success, a negative fl_err_t on failure.
+ *        IPC calls return more values in x1..x7 (see ipc.h). Other registers are preserved,
+ *        except x8 (clobbered) and the FP/SIMD registers when the call blocks (preserved too;
+ *        the kernel saves them lazily).
+ * Every call validates all arguments before changing any state: a rejected call changes nothing.
+ * Numbers are ABI: never renumber, only append.
+ */
+#ifndef FAULTLINE_SYSCALL_H
+#define FAULTLINE_SYSCALL_H
+
+enum fl_syscall {
+    /* debugging and system */
+    FL_SYS_DEBUG_WRITE = 0, /* (const char *buf, size_t len) -> len */
+    FL_SYS_SYSTEM_INFO = 1, /* (fl_sysinfo_t *out) -> 0; free frames etc., for leak checks */
+    FL_SYS_SYSTEM_EXIT = 2, /* (int status): power off; only with FL_RIGHT_MANAGE on the root pool
+                               handle given as x1 */
+
+    /* handles */
+    FL_SYS_HANDLE_CLOSE = 3, /* (h) */
+    FL_SYS_HANDLE_DUP = 4,   /* (h, rights) -> new handle with rights & old rights */
+    FL_SYS_HANDLE_INFO = 5,  /* (h) -> type | rights << 8 */
+    FL_SYS_HANDLE_MINT = 6,  /* (endpoint h, badge, rights) -> badged endpoint handle */
+    FL_SYS_HANDLE_GIVE = 7,  /* (space h, h, rights) -> handle value in that space */
+
+    /* processes, memory */
+    FL_SYS_POOL_CREATE = 8,    /* (parent pool h, frames) -> pool h with a sub-quota */
+    FL_SYS_POOL_INFO = 9,      /* (pool h) -> frames used (x0), limit (x1) */
+    FL_SYS_SPACE_CREATE = 10,  /* (pool h) -> space h: an empty process charged to the pool */
+    FL_SYS_SPACE_DESTROY = 11, /* (space h): stop its threads, free its memory and handles */
+    FL_SYS_VM_ALLOC = 12,      /* (space h, vaddr, pages, prot): fresh zeroed frames */
+    FL_SYS_VM_MAP = 13,        /* (space h, dst vaddr, src vaddr in caller, pages, prot) */
+    FL_SYS_VM_UNMAP = 14,      /* (space h, vaddr, pages) */
+    FL_SYS_VM_PROTECT = 15,    /* (space h, vaddr, pages, prot) */
+    FL_SYS_REGION_MAP = 16,    /* (space h, region h, offset, vaddr, size, prot) */
+
+    /* threads */
+    FL_SYS_THREAD_CREATE = 17, /* (space h, entry, stack, arg, priority) -> thread h, stopped */
+    FL_SYS_THREAD_START = 18,  /* (thread h) */
+    FL_SYS_THREAD_EXIT = 19,   /* (status): ends the calling thread; the last one ends the
+                                  process */
+    FL_SYS_YIELD = 20,
+    FL_SYS_THREAD_SET_IPC_BUFFER = 21, /* (vaddr): the caller's IPC buffer page */
+
+    /* IPC */
+    FL_SYS_ENDPOINT_CREATE = 22,     /* () -> endpoint h */
+    FL_SYS_SEND = 23,                /* (ep h, tag, w0..w3) */
+    FL_SYS_RECV = 24,                /* (ep h) -> tag, w0..w3, badge */
+    FL_SYS_CALL = 25,                /* (ep h, tag, w0..w3) -> reply tag, w0..w3 */
+    FL_SYS_REPLY = 26,               /* (tag, w0..w3) to the thread this one received a call from */
+    FL_SYS_REPLY_RECV = 27,          /* (ep h, tag, w0..w3): reply, then receive on ep */
+    FL_SYS_NOTIFICATION_CREATE = 28, /* () -> notification h */
+    FL_SYS_SIGNAL = 29,              /* (notification h, bits) */
+    FL_SYS_WAIT = 30,                /* (notification h) -> bits (and clears them) */
+    FL_SYS_POLL = 31,                /* (notification h) -> bits, never blocks */
+    FL_SYS_IRQ_BIND = 32,            /* (irq h, notification h, bits) */
+    FL_SYS_IRQ_ACK = 33,             /* (irq h): unmask after handling */
+    FL_SYS_COUNT
+};
+
+#endif

@@ -1,0 +1,260 @@
+/*
+ * Synchronous IPC. A message is the tag and four words in the sender's registers (x1..x5),
+ * more words in its IPC buffer, and handles named there. Transfer is a register copy, so the
+ * common call/reply-receive pair costs two kernel entries and two direct switches.
+ */
+#include <arch/arch.h>
+#include <faultline/errors.h>
+#include <faultline/ipc.h>
+#include <kernel/ipc.h>
+#include <kernel/panic.h>
+#include <string.h>
+
+/* Wait queues: circular lists through qnext/qprev, as the run queues. */
+static void q_push(thread_t **q, thread_t *t)
+{
+    if (!*q) {
+        t->qnext = t->qprev = t;
+        *q = t;
+        return;
+    }
+    t->qnext = *q;
+    t->qprev = (*q)->qprev;
+    (*q)->qprev->qnext = t;
+    (*q)->qprev = t;
+}
+
+static thread_t *q_pop(thread_t **q)
+{
+    thread_t *t = *q;
+    if (t->qnext == t) {
+        *q = NULL;
+    } else {
+        t->qprev->qnext = t->qnext;
+        t->qnext->qprev = t->qprev;
+        *q = t->qnext;
+    }
+    t->qnext = t->qprev = NULL;
+    return t;
+}
+
+static void q_remove(thread_t **q, thread_t *t)
+{
+    if (*q == t) {
+        q_pop(q);
+        return;
+    }
+    t->qprev->qnext = t->qnext;
+    t->qnext->qprev = t->qprev;
+    t->qnext = t->qprev = NULL;
+}
+
+static fl_ipc_buffer_t *ipcbuf(thread_t *t)
+{
+    return t->ipcbuf_pa ? arch_phys_to_virt(t->ipcbuf_pa) : NULL;
+}
+
+/* Moves handles named in the sender's IPC buffer into the receiver's table. Handles that are
+ * no longer valid or lack FL_RIGHT_GRANT by now are dropped (the count tells the receiver). */
+static unsigned transfer_handles(thread_t *from, thread_t *to, unsigned n)
+{
+    fl_ipc_buffer_t *src = ipcbuf(from), *dst = ipcbuf(to);
+    unsigned moved = 0;
+    if (!src || !dst)
+        return 0;
+    for (unsigned i = 0; i < n; i++) {
+        handle_entry_t *e;
+        if (handle_lookup(from->space->handles, src->handles[i], FL_OBJ_NONE, FL_RIGHT_GRANT, &e) !=
+            FL_OK)
+            continue;
+        fl_handle_t h;
+        if (handle_install(to->space->handles, e->obj, e->type, e->rights & src->handle_rights[i],
+                           e->badge, &h) != FL_OK)
+            break;
+        kobj_get(e->obj);
+        dst->handles[moved++] = h;
+    }
+    return moved;
+}
+
+/* Copies the message from's registers (and buffer) into to's, with badge. */
+static void transfer(thread_t *from, thread_t *to, uint64_t badge)
+{
+    uint64_t tag = from->tf->x[1];
+    unsigned words = FL_TAG_WORDS(tag), handles = FL_TAG_HANDLES(tag);
+
+    to->tf->x[0] = 0;
+    to->tf->x[2] = from->tf->x[2];
+    to->tf->x[3] = from->tf->x[3];
+    to->tf->x[4] = from->tf->x[4];
+    to->tf->x[5] = from->tf->x[5];
+    to->tf->x[6] = badge;
+    if (words > FL_MSG_REG_WORDS) {
+        fl_ipc_buffer_t *src = ipcbuf(from), *dst = ipcbuf(to);
+        if (src && dst)
+            memcpy(&dst->words[FL_MSG_REG_WORDS], &src->words[FL_MSG_REG_WORDS],
+                   (words - FL_MSG_REG_WORDS) * sizeof(uint64_t));
+        else
+            words = FL_MSG_REG_WORDS; /* no buffer on one side: registers only */
+    }
+    if (handles)
+        handles = transfer_handles(from, to, handles);
+    to->tf->x[1] = FL_TAG(FL_TAG_LABEL(tag), words, handles);
+}
+
+/* Block the current thread and run t (it was just made runnable by us) if it may run now. */
+static void block_and_run(thread_t *t)
+{
+    sched_ready(t);
+    sched_switch();
+}
+
+int ipc_send(endpoint_t *ep, uint64_t badge, bool is_call)
+{
+    thread_t *self = current;
+    if (!ep->receivers) {
+        self->state = TS_SEND;
+        self->ep = ep;
+        self->is_call = is_call;
+        self->send_badge = badge;
+        q_push(&ep->senders, self);
+        sched_switch();
+        return IPC_BLOCKED;
+    }
+    thread_t *r = q_pop(&ep->receivers);
+    r->ep = NULL;
+    transfer(self, r, badge);
+    if (is_call) {
+        r->reply_to = self;
+        self->replier = r;
+        self->state = TS_REPLY;
+        block_and_run(r);
+        return IPC_BLOCKED;
+    }
+    sched_ready(r);
+    return FL_OK;
+}
+
+int ipc_recv(endpoint_t *ep)
+{
+    thread_t *self = current;
+    if (!ep->senders) {
+        self->state = TS_RECV;
+        self->ep = ep;
+        q_push(&ep->receivers, self);
+        sched_switch();
+        return IPC_BLOCKED;
+    }
+    thread_t *s = q_pop(&ep->senders);
+    s->ep = NULL;
+    transfer(s, self, s->send_badge);
+    if (s->is_call) {
+        self->reply_to = s;
+        s->replier = self;
+        s->state = TS_REPLY;
+    } else {
+        s->tf->x[0] = FL_OK;
+        sched_ready(s);
+    }
+    return IPC_BLOCKED; /* results are in our trap frame already */
+}
+
+int ipc_reply(void)
+{
+    thread_t *self = current, *c = self->reply_to;
+    if (!c)
+        return FL_EPEER;
+    self->reply_to = NULL;
+    if (c->state != TS_REPLY || c->replier != self)
+        return FL_EPEER;
+    c->replier = NULL;
+    transfer(self, c, 0);
+    sched_ready(c);
+    return FL_OK;
+}
+
+void ipc_cancel_thread(thread_t *t)
+{
+    if ((t->state == TS_SEND || t->state == TS_RECV) && t->ep) {
+        q_remove(t->state == TS_SEND ? &t->ep->senders : &t->ep->receivers, t);
+        t->ep = NULL;
+    }
+    if (t->state == TS_NOTIFY_WAIT && t->ntf) {
+        q_remove(&t->ntf->waiters, t);
+        t->ntf = NULL;
+    }
+    if (t->state == TS_REPLY && t->replier) {
+        if (t->replier->reply_to == t)
+            t->replier->reply_to = NULL;
+        t->replier = NULL;
+    }
+    if (t->reply_to) { /* it owed a reply: the caller learns its server is gone */
+        thread_t *c = t->reply_to;
+        t->reply_to = NULL;
+        if (c->state == TS_REPLY && c->replier == t) {
+            c->replier = NULL;
+            c->tf->x[0] = (uint64_t)(int64_t)FL_EPEER;
+            sched_ready(c);
+        }
+    }
+}
+
+void endpoint_destroy_obj(kobj_t *o)
+{
+    endpoint_t *ep = (endpoint_t *)o;
+    while (ep->senders) {
+        thread_t *t = q_pop(&ep->senders);
+        t->ep = NULL;
+        t->tf->x[0] = (uint64_t)(int64_t)FL_EPEER;
+        sched_ready(t);
+    }
+    while (ep->receivers) {
+        thread_t *t = q_pop(&ep->receivers);
+        t->ep = NULL;
+        t->tf->x[0] = (uint64_t)(int64_t)FL_EPEER;
+        sched_ready(t);
+    }
+}
+
+void notification_signal(notification_t *n, uint64_t bits)
+{
+    n->bits |= bits;
+    if (n->waiters && n->bits) {
+        thread_t *w = q_pop(&n->waiters);
+        w->ntf = NULL;
+        w->tf->x[0] = n->bits;
+        n->bits = 0;
+        sched_ready(w);
+    }
+}
+
+int notification_wait(notification_t *n, bool block)
+{
+    thread_t *self = current;
+    if (n->bits || !block) {
+        self->tf->x[0] = n->bits;
+        n->bits = 0;
+        return IPC_BLOCKED;
+    }
+    self->state = TS_NOTIFY_WAIT;
+    self->ntf = n;
+    q_push(&n->waiters, self);
+    sched_switch();
+    return IPC_BLOCKED;
+}
+
+void notification_destroy_obj(kobj_t *o)
+{
+    notification_t *n = (notification_t *)o;
+    while (n->waiters) {
+        thread_t *t = q_pop(&n->waiters);
+        t->ntf = NULL;
+        t->tf->x[0] = (uint64_t)(int64_t)FL_EPEER;
+        sched_ready(t);
+    }
+}
+
+void irq_destroy_obj(kobj_t *o)
+{
+    (void)o;
+}

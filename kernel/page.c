@@ -1,0 +1,59 @@
+/* Mapping counts of user frames; see page.h. Two arrays over all managed frames. */
+#include <arch/arch.h>
+#include <kernel/boot.h>
+#include <kernel/page.h>
+#include <kernel/panic.h>
+#include <kernel/pool.h>
+
+static uint16_t *refs, *owner;
+
+static uint64_t index_of(uint64_t pa)
+{
+    uint64_t base = 0;
+    for (unsigned i = 0; i < kernel_frames.nranges; i++) {
+        const frame_range_t *r = &kernel_frames.range[i];
+        if (pa >= r->base && (pa - r->base) / FRAME_SIZE < r->count)
+            return base + (pa - r->base) / FRAME_SIZE;
+        base += r->count;
+    }
+    panic("page: %#lx is not managed RAM", (unsigned long)pa);
+}
+
+void page_meta_init(void)
+{
+    uint64_t bytes = kernel_frames.total * 2 * sizeof(uint16_t);
+    uint64_t n = (bytes + FRAME_SIZE - 1) / FRAME_SIZE, pa;
+    if (frame_alloc_contig(&kernel_frames, n, FRAME_SIZE, &pa) != 0)
+        panic("no memory for page metadata");
+    refs = arch_phys_to_virt(pa);
+    owner = refs + kernel_frames.total;
+    for (uint64_t i = 0; i < kernel_frames.total; i++)
+        refs[i] = owner[i] = 0;
+}
+
+void page_set_owner(uint64_t pa, uint16_t pool_id)
+{
+    uint64_t i = index_of(pa);
+    refs[i] = 0;
+    owner[i] = pool_id;
+}
+
+void page_ref(uint64_t pa)
+{
+    uint64_t i = index_of(pa);
+    BUG_ON(refs[i] == UINT16_MAX);
+    refs[i]++;
+}
+
+void page_unref(uint64_t pa)
+{
+    uint64_t i = index_of(pa);
+    BUG_ON(refs[i] == 0);
+    if (--refs[i] == 0)
+        pool_frame_free(pool_by_id(owner[i]), pa);
+}
+
+uint32_t page_refs(uint64_t pa)
+{
+    return refs[index_of(pa)];
+}

@@ -1,0 +1,94 @@
+/* Thread objects; see thread.h. */
+#include <arch/arch.h>
+#include <arch/sysreg_bits.h>
+#include <faultline/errors.h>
+#include <kernel/ipc.h>
+#include <kernel/page.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/thread.h>
+
+static uint32_t next_thread_id = 1;
+static uint64_t live_threads;
+extern thread_t *sched_zombie;
+extern thread_t *fpu_owner;
+
+uint64_t thread_count(void)
+{
+    return live_threads;
+}
+
+thread_t *thread_create(space_t *s, uint64_t entry, uint64_t sp, uint64_t arg, unsigned prio)
+{
+    thread_t *t = kobj_alloc(s->pool, FL_OBJ_THREAD, THREAD_SIZE);
+    if (!t)
+        return NULL;
+    t->tf = (trap_frame_t *)((char *)t + THREAD_SIZE - sizeof(trap_frame_t));
+    t->tf->elr = entry;
+    t->tf->sp_el0 = sp;
+    t->tf->x[0] = arg;
+    t->tf->spsr = SPSR_EL0T;
+    arch_context_init_user(&t->ctx, t->tf);
+    t->space = s;
+    kobj_get(&s->obj);
+    t->space_next = s->threads;
+    s->threads = t;
+    s->nthreads++;
+    t->prio = prio;
+    t->state = TS_STOPPED;
+    t->id = next_thread_id++;
+    kobj_get(&t->obj); /* the reference "being alive" holds, dropped when it dies */
+    live_threads++;
+    return t;
+}
+
+void thread_start(thread_t *t)
+{
+    if (t->state == TS_STOPPED)
+        sched_ready(t);
+}
+
+static void unlink_from_space(thread_t *t)
+{
+    space_t *s = t->space;
+    for (thread_t **p = &s->threads; *p; p = &(*p)->space_next) {
+        if (*p == t) {
+            *p = t->space_next;
+            s->nthreads--;
+            return;
+        }
+    }
+}
+
+void thread_kill(thread_t *t)
+{
+    if (t->state == TS_DEAD)
+        return;
+    if (t->state == TS_READY)
+        sched_unready(t);
+    ipc_cancel_thread(t);
+    if (t->ipcbuf_pa) {
+        page_unref(t->ipcbuf_pa);
+        t->ipcbuf_pa = 0;
+    }
+    if (fpu_owner == t)
+        fpu_owner = NULL;
+    t->state = TS_DEAD;
+    unlink_from_space(t);
+    live_threads--;
+    space_t *s = t->space;
+    if (t == current) {
+        sched_zombie = t; /* its stack is in use: freed after the switch */
+    } else {
+        kobj_put(&t->obj);
+    }
+    if (s->nthreads == 0 && !s->dead)
+        space_kill(s, s->exit_status);
+}
+
+void thread_destroy_obj(kobj_t *o)
+{
+    thread_t *t = (thread_t *)o;
+    BUG_ON(t->state != TS_DEAD);
+    kobj_put(&t->space->obj);
+}
