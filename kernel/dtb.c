@@ -3,7 +3,7 @@
  * platform_t. This is the one place the kernel checks the DTB, so everything is validated here
  * and later code trusts the result.
  *
- * References: "Devicetree Specification" v0.4 (cited as DT §n), and the Linux
+ * References: "Devicetree Specification" v0.4 (cited as "DT n.n"), and the Linux
  * Documentation/devicetree/bindings schemas named where used.
  *
  * Freestanding rules: only libfdt's read-only API (fdt.o, fdt_ro.o, fdt_check.o) and
@@ -45,7 +45,7 @@ static int fail(const char **err, int code, const char *msg)
 
 typedef enum { PROP_OK, PROP_ABSENT, PROP_BAD } prop_status_t;
 
-/* A <string> property (DT §2.2.4.1): non-empty and ending in its first NUL. */
+/* A <string> property (DT 2.2.4.2): non-empty and ending in its first NUL. */
 static prop_status_t prop_string(const void *fdt, int node, const char *name, const char **s)
 {
     int len;
@@ -73,7 +73,7 @@ static prop_status_t prop_u32(const void *fdt, int node, const char *name, uint3
     return PROP_OK;
 }
 
-/* A number of 1 or 2 cells, most significant first (DT §2.2.4.1 <prop-encoded-array>). fdt32_ld
+/* A number of 1 or 2 cells, most significant first (DT 2.2.4.2 <prop-encoded-array>). fdt32_ld
  * loads bytewise, so a DTB at any alignment is fine with the MMU (and alignment checks) off. */
 static uint64_t cells_get(const fdt32_t *p, unsigned n)
 {
@@ -99,7 +99,7 @@ static prop_status_t prop_u32_or_u64(const void *fdt, int node, const char *name
     return PROP_OK;
 }
 
-/* DT §2.3.4: a node is usable if status is absent or "okay" ("ok" is the old spelling Linux
+/* DT 2.3.4: a node is usable if status is absent or "okay" ("ok" is the old spelling Linux
  * still accepts); "disabled", "reserved", "fail" and "fail-sss" are not. */
 static bool node_enabled(const void *fdt, int node)
 {
@@ -155,7 +155,7 @@ typedef struct {
     unsigned ac, sc, count;
 } reg_t;
 
-/* #address-cells / #size-cells that bus gives its children's reg. DT §2.3.5: they are not
+/* #address-cells / #size-cells that bus gives its children's reg. DT 2.3.5: they are not
  * inherited from further up, and when absent a client assumes 2 and 1. */
 static prop_status_t bus_cells(const void *fdt, int bus, uint32_t *ac, uint32_t *sc)
 {
@@ -170,8 +170,8 @@ static prop_status_t bus_cells(const void *fdt, int bus, uint32_t *ac, uint32_t 
     return s == PROP_BAD ? s : PROP_OK;
 }
 
-/* reg holds addresses of the parent bus (DT §2.3.6); they are CPU physical addresses only if
- * every bus between the node and the root maps 1:1, i.e. has an empty ranges (DT §2.3.8: a
+/* reg holds addresses of the parent bus (DT 2.3.6); they are CPU physical addresses only if
+ * every bus between the node and the root maps 1:1, i.e. has an empty ranges (DT 2.3.8: a
  * missing ranges means no mapping at all). QEMU virt needs no real translation. */
 static bool identity_mapped(const void *fdt, int parent)
 {
@@ -236,7 +236,7 @@ static int reg_load(const void *fdt, int node, reg_t *r, const char *const *msgs
 
 /* ---- interrupts ----------------------------------------------------------------------------- */
 
-/* A node's interrupt parent, found the way Linux's of_irq_find_parent() does (DT §2.4.1): follow
+/* A node's interrupt parent, found the way Linux's of_irq_find_parent() does (DT 2.4.1): follow
  * interrupt-parent if present, else go to the devicetree parent, until reaching a node with
  * #interrupt-cells. Returns its offset or -1. */
 static int irq_parent(const void *fdt, int node)
@@ -290,7 +290,7 @@ static unsigned irq_intid(const fdt32_t *spec, uint32_t type)
 /* ---- the parts of the tree --------------------------------------------------------------------
  */
 
-/* DT §3.4: RAM is described by device_type "memory" nodes under the root; every reg entry is a
+/* DT 3.4: RAM is described by device_type "memory" nodes under the root; every reg entry is a
  * range. Overlaps would make the frame allocator hand out a frame twice, so they are refused. */
 static int read_memory(const void *fdt, platform_t *out, const char **err)
 {
@@ -335,8 +335,8 @@ static int reserve(platform_t *out, phys_range_t r, const char **err)
     return 0;
 }
 
-/* Memory the OS must not use: the DTB header's memory reservation block (DT §5.3, /memreserve/
- * in source) and the statically placed children of /reserved-memory (DT §3.5,
+/* Memory the OS must not use: the DTB header's memory reservation block (DT 5.3, /memreserve/
+ * in source) and the statically placed children of /reserved-memory (DT 3.5,
  * reserved-memory.yaml). Children with only a size ask the OS to allocate; we do not, so they
  * are not reservations here. */
 static int read_reserved(const void *fdt, platform_t *out, const char **err)
@@ -350,8 +350,9 @@ static int read_reserved(const void *fdt, platform_t *out, const char **err)
 
         if (fdt_get_mem_rsv(fdt, i, &base, &size) != 0)
             return fail(err, FL_ECORRUPT, "DTB: bad memory reservation block");
-        if (size == 0 || size > UINT64_MAX - base)
-            return fail(err, FL_ECORRUPT, "DTB: /memreserve/ entry is empty or overflows");
+        /* A size of 0 ends the block (DT 5.3), so fdt_num_mem_rsv never counts an empty one. */
+        if (size > UINT64_MAX - base)
+            return fail(err, FL_ECORRUPT, "DTB: /memreserve/ entry base + size overflows");
         rc = reserve(out, (phys_range_t){base, size}, err);
         if (rc != 0)
             return rc;
@@ -375,7 +376,7 @@ static int read_reserved(const void *fdt, platform_t *out, const char **err)
     return 0;
 }
 
-/* /chosen (DT §3.6): bootargs, the initrd (Linux's chosen.yaml: linux,initrd-start/-end, end
+/* /chosen (DT 3.6): bootargs, the initrd (Linux's chosen.yaml: linux,initrd-start/-end, end
  * exclusive) and stdout-path. Sets *console to the stdout-path node, or -1 if there is none. */
 static int read_chosen(const void *fdt, platform_t *out, int *console, const char **err)
 {
@@ -419,8 +420,8 @@ static int read_chosen(const void *fdt, platform_t *out, int *console, const cha
         return 0;
     if (ps == PROP_BAD)
         return fail(err, FL_ECORRUPT, "DTB: stdout-path is not a string");
-    /* DT §3.6: a ':' ends the path and starts the device's options ("serial0:115200n8"). A
-     * path not starting with '/' is an alias (DT §3.3), which fdt_path_offset_namelen
+    /* DT 3.6: a ':' ends the path and starts the device's options ("serial0:115200n8"). A
+     * path not starting with '/' is an alias (DT 3.3), which fdt_path_offset_namelen
      * resolves. */
     int len = 0;
     while (s[len] != '\0' && s[len] != ':')
@@ -571,10 +572,10 @@ static int read_psci(const void *fdt, platform_t *out, const char **err)
     return 0;
 }
 
-/* DT §3.7/§3.8: /cpus has #size-cells 0 and one child per CPU with device_type "cpu"; on arm64
+/* DT 3.7 and 3.8: /cpus has #size-cells 0 and one child per CPU with device_type "cpu"; on arm64
  * (arm/cpus.yaml) reg is that CPU's MPIDR_EL1 affinity, in 1 or 2 cells. Other children
  * (cpu-map, idle-states) are skipped. Disabled CPUs are still CPUs: status "disabled" there
- * means parked, waiting for the enable-method (DT §3.8.1). */
+ * means parked, waiting for the enable-method (DT 3.8.1). */
 static int read_cpus(const void *fdt, platform_t *out, const char **err)
 {
     int cpus = fdt_path_offset(fdt, "/cpus"), node;
@@ -659,7 +660,7 @@ static int read_virtio(const void *fdt, platform_t *out, int gic, const char **e
 
 /* ---- entry ----------------------------------------------------------------------------------- */
 
-/* The blob itself (DT §5.2): the header must be readable before anything in it is believed,
+/* The blob itself (DT 5.2): the header must be readable before anything in it is believed,
  * and fdt_check_full() then walks the whole structure block (nesting, tags, string offsets,
  * property lengths) within totalsize, so the lookups below only see a well-formed tree. */
 static int check_blob(const void *fdt, size_t max_size, const char **err)

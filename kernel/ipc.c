@@ -6,6 +6,7 @@
 #include <arch/arch.h>
 #include <faultline/errors.h>
 #include <faultline/ipc.h>
+#include <kernel/fault.h>
 #include <kernel/ipc.h>
 #include <kernel/panic.h>
 #include <string.h>
@@ -80,6 +81,13 @@ static unsigned transfer_handles(thread_t *from, thread_t *to, unsigned n)
 /* Copies the message from's registers (and buffer) into to's, with badge. */
 static void transfer(thread_t *from, thread_t *to, uint64_t badge)
 {
+    if (from->in_fault) { /* a fault message: built by fault.c, registers only */
+        to->tf->x[0] = 0;
+        for (int i = 0; i < 5; i++)
+            to->tf->x[1 + i] = from->fault_msg[i];
+        to->tf->x[6] = badge;
+        return;
+    }
     uint64_t tag = from->tf->x[1];
     unsigned words = FL_TAG_WORDS(tag), handles = FL_TAG_HANDLES(tag);
 
@@ -168,9 +176,23 @@ int ipc_reply(void)
     if (c->state != TS_REPLY || c->replier != self)
         return FL_EPEER;
     c->replier = NULL;
+    if (c->in_fault)
+        return fault_resolve(self, c);
     transfer(self, c, 0);
     sched_ready(c);
     return FL_OK;
+}
+
+/* The IPC t waits in can never complete: a caller gets FL_EPEER, a faulting thread (which
+ * has no syscall to return from) is stopped and reported. */
+static void wake_with_error(thread_t *t, const char *why)
+{
+    if (t->in_fault) {
+        fault_abandon(t, why);
+        return;
+    }
+    t->tf->x[0] = (uint64_t)(int64_t)FL_EPEER;
+    sched_ready(t);
 }
 
 void ipc_cancel_thread(thread_t *t)
@@ -193,8 +215,7 @@ void ipc_cancel_thread(thread_t *t)
         t->reply_to = NULL;
         if (c->state == TS_REPLY && c->replier == t) {
             c->replier = NULL;
-            c->tf->x[0] = (uint64_t)(int64_t)FL_EPEER;
-            sched_ready(c);
+            wake_with_error(c, "its pager ended before replying");
         }
     }
 }
@@ -205,8 +226,7 @@ void endpoint_destroy_obj(kobj_t *o)
     while (ep->senders) {
         thread_t *t = q_pop(&ep->senders);
         t->ep = NULL;
-        t->tf->x[0] = (uint64_t)(int64_t)FL_EPEER;
-        sched_ready(t);
+        wake_with_error(t, "its pager's endpoint was closed");
     }
     while (ep->receivers) {
         thread_t *t = q_pop(&ep->receivers);

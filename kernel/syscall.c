@@ -12,6 +12,7 @@
 #include <faultline/ipc.h>
 #include <faultline/syscall.h>
 #include <kernel/boot.h>
+#include <kernel/asid.h>
 #include <kernel/ipc.h>
 #include <kernel/page.h>
 #include <kernel/panic.h>
@@ -561,6 +562,62 @@ static long sys_poll(trap_frame_t *tf)
     return sys_wait_or_poll(tf, false);
 }
 
+static long sys_thread_set_handler(trap_frame_t *tf)
+{
+    thread_t *t;
+    endpoint_t *ep = NULL;
+    uint64_t badge = 0;
+    long err = lookup((fl_handle_t)tf->x[0], FL_OBJ_THREAD, FL_RIGHT_MANAGE, (void **)&t);
+    if (err)
+        return err;
+    if (tf->x[1] != FL_HANDLER_PAGER && tf->x[1] != FL_HANDLER_EXCEPTION)
+        return FL_EINVAL;
+    if (tf->x[2]) {
+        handle_entry_t *e;
+        err = handle_lookup(current->space->handles, (fl_handle_t)tf->x[2], FL_OBJ_ENDPOINT,
+                            FL_RIGHT_WRITE, &e);
+        if (err)
+            return err;
+        ep = e->obj;
+        badge = e->badge;
+    }
+    if (t->state == TS_DEAD)
+        return FL_EPEER;
+    endpoint_t **slot = tf->x[1] == FL_HANDLER_PAGER ? &t->pager : &t->exc_handler;
+    if (ep)
+        kobj_get(&ep->obj);
+    if (*slot)
+        kobj_put(&(*slot)->obj);
+    *slot = ep;
+    if (tf->x[1] == FL_HANDLER_PAGER)
+        t->pager_badge = badge;
+    else
+        t->exc_badge = badge;
+    return FL_OK;
+}
+
+static long sys_vm_harvest(trap_frame_t *tf)
+{
+    space_t *s;
+    uint64_t va = tf->x[1], pages = tf->x[2], out = tf->x[3];
+    uint64_t bits[512 / 64] = {0};
+    long err = space_arg(tf, &s);
+    if (err)
+        return err;
+    if (!pages_ok(va, pages) || pages > 512 || !user_range_ok(out, (pages + 63) / 64 * 8))
+        return FL_EINVAL;
+    long accessed = 0;
+    for (uint64_t i = 0; i < pages; i++) {
+        vs_mapping_t m;
+        if (vspace_harvest(s->root, asid_of(s->asid_ctx), va + i * PAGE_SIZE, &m) && m.accessed) {
+            bits[i / 64] |= 1UL << (i % 64);
+            accessed++;
+        }
+    }
+    err = arch_copy_to_user((void *)out, bits, (pages + 63) / 64 * 8);
+    return err ? err : accessed;
+}
+
 static long sys_not_yet(trap_frame_t *tf)
 {
     (void)tf;
@@ -602,6 +659,8 @@ static const syscall_fn syscalls[FL_SYS_COUNT] = {
     [FL_SYS_POLL] = sys_poll,
     [FL_SYS_IRQ_BIND] = sys_not_yet,
     [FL_SYS_IRQ_ACK] = sys_not_yet,
+    [FL_SYS_THREAD_SET_HANDLER] = sys_thread_set_handler,
+    [FL_SYS_VM_HARVEST] = sys_vm_harvest,
 };
 
 void syscall_dispatch(trap_frame_t *tf)

@@ -73,6 +73,15 @@ void thread_kill(thread_t *t)
     }
     if (fpu_owner == t)
         fpu_owner = NULL;
+    t->in_fault = false;
+    if (t->pager) {
+        kobj_put(&t->pager->obj);
+        t->pager = NULL;
+    }
+    if (t->exc_handler) {
+        kobj_put(&t->exc_handler->obj);
+        t->exc_handler = NULL;
+    }
     t->state = TS_DEAD;
     unlink_from_space(t);
     live_threads--;

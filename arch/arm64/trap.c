@@ -9,6 +9,7 @@
 #include <arch/trap_frame.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/fault.h>
 #include <kernel/syscall.h>
 #include <kernel/thread.h>
 
@@ -29,24 +30,6 @@ static bool fixup_user_access(trap_frame_t *tf, const esr_info_t *e)
         }
     }
     return false;
-}
-
-/* An exception from EL0 that is not a system call. Until fault forwarding (issue 4) lands,
- * the thread is stopped with a log line saying what it did; its process ends with it if it
- * was the last thread. */
-static void user_exception(trap_frame_t *tf, const esr_info_t *e)
-{
-    printk("fault: thread %u (space %u): %s at pc %#lx", current->id, current->space->id,
-           e->ec_name, (unsigned long)tf->elr);
-    if (e->cls == ESR_CLASS_DATA_ABORT || e->cls == ESR_CLASS_INSTR_ABORT) {
-        printk(", %s %s", esr_access_name(e->access), esr_fault_kind_name(e->kind));
-        if (e->far_valid)
-            printk(" at %#lx", (unsigned long)tf->far);
-    }
-    printk(" (ESR %#lx); thread stopped\n", (unsigned long)tf->esr);
-    current->space->exit_status = -1;
-    thread_kill(current);
-    sched_switch();
 }
 
 enum { VEC_SYNC, VEC_IRQ, VEC_FIQ, VEC_SERROR };
@@ -104,7 +87,7 @@ static void user_sync(trap_frame_t *tf)
         sched_fpu_trap();
         return;
     }
-    user_exception(tf, &e);
+    fault_handle(tf);
 }
 
 void trap_entry(trap_frame_t *tf, unsigned kind, bool from_el0)

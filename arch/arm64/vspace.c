@@ -162,6 +162,16 @@ bool vspace_harvest(uint64_t root, uint16_t asid, uint64_t va, vs_mapping_t *out
     return true;
 }
 
+void vspace_set_accessed(uint64_t root, uint64_t va)
+{
+    pte_t *slot = walk(root, va, NULL, NULL);
+    if (slot && pte_is_valid(*slot)) {
+        *slot |= PTE_AF; /* invalid -> valid for the walker: no TLB entry to remove */
+        dsb(ishst);
+        isb();
+    }
+}
+
 static void teardown_level(uint64_t table_pa, unsigned level, uint64_t va_base,
                            void (*leaf)(const vs_mapping_t *, void *),
                            void (*table_free)(uint64_t, void *), void *ctx)

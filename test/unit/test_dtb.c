@@ -103,8 +103,8 @@ static int add_node(void *fdt, const char *parent, const char *name)
 /* Sets a property to a list of 32-bit cells. */
 static void set_cells(void *fdt, int off, const char *prop, const uint32_t *cells, int n)
 {
-    fdt32_t be[16];
-    cr_assert(n <= 16);
+    fdt32_t be[32];
+    cr_assert(n <= 32);
     for (int i = 0; i < n; i++)
         be[i] = cpu_to_fdt32(cells[i]);
     OK(fdt_setprop(fdt, off, prop, be, n * 4));
@@ -627,6 +627,30 @@ Test(dtb_uart, under_a_one_cell_bus_with_identity_ranges)
     free(fdt);
 }
 
+Test(dtb_uart, bus_without_cell_properties_defaults_to_2_and_1)
+{
+    /* DT 2.3.5: absent #address-cells / #size-cells mean 2 and 1; they are not inherited. */
+    void *fdt = edit("virt-gicv2-1cpu-128m");
+    int soc = add_node(fdt, "/", "soc");
+    OK(fdt_setprop_empty(fdt, soc, "ranges"));
+    int u = add_node(fdt, "/soc", "serial@9100000");
+    OK(fdt_setprop_string(fdt, u, "compatible", "arm,pl011"));
+    SET_CELLS(fdt, u, "reg", 0x0, 0x09100000, 0x800);
+    OK(fdt_setprop_string(fdt, node(fdt, "/chosen"), "stdout-path", "/soc/serial@9100000"));
+    platform_t p = parse_edited_ok(fdt);
+    assert_range(p.uart, 0x09100000, 0x800, "uart on /soc with default cells");
+    free(fdt);
+}
+
+Test(dtb_uart, legacy_linux_stdout_path)
+{
+    void *fdt = edit("virt-gicv2-1cpu-128m");
+    int c = node(fdt, "/chosen");
+    OK(fdt_delprop(fdt, c, "stdout-path"));
+    OK(fdt_setprop_string(fdt, c, "linux,stdout-path", "/pl031@9010000"));
+    expect_err_edited(fdt, FL_ECORRUPT, "stdout-path device is not arm,pl011");
+}
+
 Test(dtb_uart, under_a_translating_bus)
 {
     void *fdt = edit("virt-gicv2-1cpu-128m");
@@ -779,6 +803,14 @@ Test(dtb_timer, too_few_interrupts)
 {
     void *fdt = edit("virt-gicv2-1cpu-128m");
     SET_CELLS(fdt, node(fdt, "/timer"), "interrupts", 1, 13, 4, 1, 14, 4);
+    expect_err_edited(fdt, FL_ECORRUPT, "timer interrupts");
+}
+
+Test(dtb_timer, too_many_interrupts)
+{
+    void *fdt = edit("virt-gicv2-1cpu-128m");
+    SET_CELLS(fdt, node(fdt, "/timer"), "interrupts", 1, 13, 4, 1, 14, 4, 1, 11, 4, 1, 10, 4, 1, 12,
+              4, 1, 9, 4);
     expect_err_edited(fdt, FL_ECORRUPT, "timer interrupts");
 }
 

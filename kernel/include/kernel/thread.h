@@ -46,6 +46,12 @@ typedef struct thread {
     uint64_t ipcbuf_va;
     uint32_t id;
     bool kernel; /* the idle thread */
+    /* Fault forwarding (kernel/fault.c). */
+    struct endpoint *pager, *exc_handler; /* each holds a reference */
+    uint64_t pager_badge, exc_badge;
+    bool in_fault;         /* blocked on a fault message: replies are fault replies */
+    uint64_t fault_msg[5]; /* tag, w0..w3 of the pending fault message */
+    uint32_t fault_seq;
     arch_fpu_t fpu;
 } thread_t;
 

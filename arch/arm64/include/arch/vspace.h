@@ -37,6 +37,8 @@ bool vspace_protect(uint64_t root, uint16_t asid, uint64_t va, unsigned prot);
 void vspace_lookup(uint64_t root, uint64_t va, vs_mapping_t *out);
 /* Reads and clears the access flag (a later access sets it again: software AF fault). */
 bool vspace_harvest(uint64_t root, uint16_t asid, uint64_t va, vs_mapping_t *out);
+/* Sets the access flag of a present mapping (software AF management). */
+void vspace_set_accessed(uint64_t root, uint64_t va);
 /* Calls leaf() for every mapping and table_free() for every table below root (not root). */
 void vspace_teardown(uint64_t root, void (*leaf)(const vs_mapping_t *m, void *ctx),
                      void (*table_free)(uint64_t pa, void *ctx), void *ctx);

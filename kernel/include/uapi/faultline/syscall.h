@@ -58,7 +58,15 @@ enum fl_syscall {
     FL_SYS_POLL = 31,                /* (notification h) -> bits, never blocks */
     FL_SYS_IRQ_BIND = 32,            /* (irq h, notification h, bits) */
     FL_SYS_IRQ_ACK = 33,             /* (irq h): unmask after handling */
+
+    /* fault forwarding (faultline/fault.h) */
+    FL_SYS_THREAD_SET_HANDLER = 34, /* (thread h, FL_HANDLER_*, endpoint h or 0 to clear) */
+    FL_SYS_VM_HARVEST = 35,         /* (space h, vaddr, pages <= 512, uint64_t *bitmap out):
+                                       read and clear accessed bits -> pages accessed */
     FL_SYS_COUNT
 };
+
+#define FL_HANDLER_PAGER     0 /* receives FL_LABEL_PAGE_FAULT messages */
+#define FL_HANDLER_EXCEPTION 1 /* receives FL_LABEL_EXCEPTION messages */
 
 #endif

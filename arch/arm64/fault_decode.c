@@ -1,0 +1,71 @@
+/* EL0 exception -> fault message fields; see fault_decode.h. */
+#include <arch/fault_decode.h>
+#include <faultline/fault.h>
+
+bool insn_is_atomic_rmw(uint32_t insn)
+{
+    /* Encodings from the Arm ARM C4.1 "A64 instruction set encoding", loads and stores. */
+    if ((insn & 0x3f200c00u) == 0x38200000u)
+        return true; /* atomic memory operations: LDADD/LDCLR/LDEOR/LDSET/LD[SU]MAX/MIN, SWP */
+    if ((insn & 0x3fa07c00u) == 0x08a07c00u)
+        return true; /* CAS, CASA, CASL, CASAL (B/H/W/X) */
+    if ((insn & 0xbfa07c00u) == 0x08207c00u)
+        return true; /* CASP family */
+    if ((insn & 0x3fc00000u) == 0x08400000u)
+        return true; /* LDXR, LDAXR, LDXP, LDAXP: the store-exclusive will write */
+    return false;
+}
+
+static unsigned kind_of(esr_fault_kind_t k)
+{
+    switch (k) {
+    case ESR_FAULT_TRANSLATION: return FL_FAULT_TRANSLATION;
+    case ESR_FAULT_PERMISSION: return FL_FAULT_PERMISSION;
+    case ESR_FAULT_ACCESS_FLAG: return FL_FAULT_ACCESS_FLAG;
+    case ESR_FAULT_ALIGNMENT: return FL_FAULT_ALIGNMENT;
+    case ESR_FAULT_ADDRESS_SIZE: return FL_FAULT_ADDRESS_SIZE;
+    case ESR_FAULT_SYNC_EXTERNAL:
+    case ESR_FAULT_SYNC_PARITY_ECC: return FL_FAULT_EXTERNAL;
+    default: return FL_FAULT_OTHER;
+    }
+}
+
+static unsigned exception_kind(esr_class_t c)
+{
+    switch (c) {
+    case ESR_CLASS_UNKNOWN:
+    case ESR_CLASS_ILLEGAL_STATE: return FL_EXC_UNDEFINED;
+    case ESR_CLASS_PC_ALIGN: return FL_EXC_PC_ALIGN;
+    case ESR_CLASS_SP_ALIGN: return FL_EXC_SP_ALIGN;
+    case ESR_CLASS_BREAKPOINT: return FL_EXC_BREAKPOINT;
+    case ESR_CLASS_FP_EXC: return FL_EXC_FP;
+    default: return FL_EXC_SYSTEM;
+    }
+}
+
+void fault_decode(const esr_info_t *e, uint64_t far, bool have_insn, uint32_t insn,
+                  fault_decoded_t *out)
+{
+    *out = (fault_decoded_t){0};
+    out->flags = e->far_valid ? FL_FAULT_FAR_VALID : 0;
+    out->addr = e->far_valid ? far : 0;
+    if (e->cls != ESR_CLASS_DATA_ABORT && e->cls != ESR_CLASS_INSTR_ABORT) {
+        out->kind = exception_kind(e->cls);
+        out->level = -1;
+        return;
+    }
+    out->is_memory = true;
+    out->kind = kind_of(e->kind);
+    out->level = e->level == ESR_LEVEL_NONE ? -1 : e->level;
+    switch (e->access) {
+    case ESR_ACCESS_EXEC: out->access = FL_FAULT_EXEC; break;
+    case ESR_ACCESS_WRITE: out->access = FL_FAULT_WRITE; break;
+    default: out->access = FL_FAULT_READ; break;
+    }
+    /* The read half of an atomic faults first; answering it read-only would only fault again
+     * on the write half, so report the write now. */
+    if (out->access == FL_FAULT_READ && !e->cm && have_insn && insn_is_atomic_rmw(insn)) {
+        out->access = FL_FAULT_WRITE;
+        out->flags |= FL_FAULT_ATOMIC;
+    }
+}

@@ -1,0 +1,138 @@
+/*
+ * Fault forwarding, the heart of faultline. An EL0 data or instruction abort is decoded, the
+ * cases the kernel can settle alone are settled (a stale TLB entry, a cleared access flag),
+ * and everything else is sent to the thread's pager as if the thread had called it. The
+ * pager's reply maps and resumes in the same kernel entry. The fault path holds no lock while
+ * it waits: the thread is simply blocked, like any caller.
+ */
+#include <arch/arch.h>
+#include <arch/context.h>
+#include <arch/fault_decode.h>
+#include <arch/memlayout.h>
+#include <arch/vspace.h>
+#include <faultline/errors.h>
+#include <faultline/fault.h>
+#include <faultline/ipc.h>
+#include <kernel/asid.h>
+#include <kernel/fault.h>
+#include <kernel/fault_reply.h>
+#include <kernel/ipc.h>
+#include <kernel/printk.h>
+
+static const char *const access_names[] = {"read", "write", "exec"};
+static const char *const fail_names[] = {
+    "?", "no region", "no permission", "guard page", "out of memory", "bus error", "refused"};
+
+static void report(thread_t *t, const char *what, const char *why)
+{
+    uint64_t *m = t->fault_msg;
+    unsigned info_access = FL_FAULT_ACCESS(m[4]);
+    printk("fault: thread %u (space %u): %s %s at %#lx, pc %#lx (ESR %#lx): %s; thread stopped\n",
+           t->id, t->space->id, what, info_access < 3 ? access_names[info_access] : "?",
+           (unsigned long)m[1], (unsigned long)m[2], (unsigned long)m[3], why);
+}
+
+static void stop(thread_t *t)
+{
+    t->in_fault = false;
+    t->space->exit_status = -1;
+    thread_kill(t);
+}
+
+void fault_abandon(thread_t *client, const char *why)
+{
+    report(client, "unresolved", why);
+    stop(client);
+}
+
+void fault_handle(trap_frame_t *tf)
+{
+    thread_t *t = current;
+    esr_info_t e;
+    fault_decoded_t d;
+    uint32_t insn = 0;
+
+    esr_decode(tf->esr, &e);
+    bool have_insn = e.cls == ESR_CLASS_DATA_ABORT &&
+                     arch_copy_from_user(&insn, (const void *)tf->elr, sizeof(insn)) == 0;
+    fault_decode(&e, tf->far, have_insn, insn, &d);
+
+    if (d.is_memory && (d.flags & FL_FAULT_FAR_VALID) && d.addr < USER_TOP) {
+        vs_mapping_t m;
+        vspace_lookup(t->space->root, d.addr & PAGE_MASK, &m);
+        unsigned need = d.access == FL_FAULT_WRITE  ? FL_PROT_WRITE
+                        : d.access == FL_FAULT_EXEC ? FL_PROT_EXEC
+                                                    : FL_PROT_READ;
+        if (m.valid && d.kind == FL_FAULT_ACCESS_FLAG) {
+            vspace_set_accessed(t->space->root, d.addr & PAGE_MASK); /* software AF */
+            return;
+        }
+        if (m.valid && (m.prot & need) == need && d.kind != FL_FAULT_ALIGNMENT &&
+            d.kind != FL_FAULT_EXTERNAL) {
+            vspace_flush_page(asid_of(t->space->asid_ctx), d.addr & PAGE_MASK); /* stale TLB */
+            return;
+        }
+    }
+
+    uint64_t label = d.is_memory ? FL_LABEL_PAGE_FAULT : FL_LABEL_EXCEPTION;
+    t->fault_seq++;
+    t->fault_msg[0] = FL_TAG(label, 4, 0);
+    t->fault_msg[1] = d.addr;
+    t->fault_msg[2] = tf->elr;
+    t->fault_msg[3] = tf->esr;
+    t->fault_msg[4] = FL_FAULT_INFO(d.access, d.kind, d.level, d.flags, t->fault_seq);
+
+    endpoint_t *ep = d.is_memory ? t->pager : t->exc_handler;
+    if (!ep) {
+        report(t, d.is_memory ? "bad" : e.ec_name,
+               d.is_memory ? "no pager" : "no exception handler");
+        stop(t);
+        sched_switch();
+        return;
+    }
+    t->in_fault = true;
+    ipc_send(ep, d.is_memory ? t->pager_badge : t->exc_badge, true);
+    /* Back here once resolved: resume with the registers untouched. */
+}
+
+int fault_resolve(thread_t *pager, thread_t *client)
+{
+    fault_reply_t r;
+    const char *why = 0;
+    uint64_t w[4] = {pager->tf->x[2], pager->tf->x[3], pager->tf->x[4], pager->tf->x[5]};
+    int err = fault_reply_check(pager->tf->x[1], w, USER_TOP, &r, &why);
+
+    if (!err && r.action == FL_FAULT_REPLY_MAP) {
+        /* Never more than the pager has: every source page mapped with at least r.prot. */
+        for (uint64_t i = 0; i < r.pages && !err; i++) {
+            vs_mapping_t m;
+            vspace_lookup(pager->space->root, r.pager_va + i * PAGE_SIZE, &m);
+            if (!m.valid)
+                err = FL_ENOENT, why = "pager page not mapped";
+            else if ((m.prot & r.prot) != r.prot)
+                err = FL_EPERM, why = "more rights than the pager has";
+        }
+        for (uint64_t i = 0; i < r.pages && !err; i++) {
+            vs_mapping_t m;
+            vspace_lookup(pager->space->root, r.pager_va + i * PAGE_SIZE, &m);
+            unsigned flags = (m.counted ? 0 : VS_NOREF) | (m.device ? VS_DEVICE : 0);
+            if (space_map_frame(client->space, r.client_va + i * PAGE_SIZE, m.pa, r.prot, flags))
+                err = FL_ENOMEM, why = "out of memory for page tables";
+        }
+    }
+    client->in_fault = false;
+    if (err) {
+        client->in_fault = true; /* report() reads the pending message */
+        report(client, "unresolved", why);
+        stop(client);
+        return err;
+    }
+    if (r.action == FL_FAULT_REPLY_FAIL) {
+        client->in_fault = true;
+        report(client, "bad", fail_names[r.reason]);
+        stop(client);
+        return FL_OK;
+    }
+    sched_ready(client);
+    return FL_OK;
+}

@@ -1,0 +1,87 @@
+/*
+ * The fault protocol: how the kernel tells a pager (or an exception handler) that a thread
+ * faulted, and how the pager answers. docs/fault-protocol.md explains it with a sequence
+ * diagram. Layout and numbers are ABI, versioned by FL_FAULT_VERSION.
+ *
+ * A fault arrives as an IPC message on the thread's pager endpoint, as if the thread had made
+ * a call: tag label FL_LABEL_PAGE_FAULT (or FL_LABEL_EXCEPTION on the exception-handler
+ * endpoint), 4 words, and in x6 the badge of the endpoint handle the thread's pager was set
+ * with (so one pager tells its clients apart):
+ *   w0 = faulting address (FAR; 0 when the hardware gave none, see FL_FAULT_FAR_VALID)
+ *   w1 = faulting PC
+ *   w2 = raw ESR_EL1, for pagers that want every detail
+ *   w3 = info: access | kind << 8 | (level & 0xff) << 16 | flags << 24 | seq << 32
+ * The pager answers with a reply (FL_SYS_REPLY, or FL_SYS_REPLY_RECV to wait for the next
+ * fault in the same call) labelled with one of FL_FAULT_REPLY_*.
+ */
+#ifndef FAULTLINE_FAULT_H
+#define FAULTLINE_FAULT_H
+
+#include <stdint.h>
+
+#define FL_FAULT_VERSION 1
+
+#define FL_LABEL_PAGE_FAULT 0xfa01u
+#define FL_LABEL_EXCEPTION  0xfa02u
+
+/* access */
+#define FL_FAULT_READ  0u
+#define FL_FAULT_WRITE 1u
+#define FL_FAULT_EXEC  2u
+
+/* kind */
+#define FL_FAULT_TRANSLATION  1u /* nothing mapped there */
+#define FL_FAULT_PERMISSION   2u /* mapped without the needed right */
+#define FL_FAULT_ACCESS_FLAG  3u /* only reaches a pager if the kernel does not handle AF */
+#define FL_FAULT_ALIGNMENT    4u
+#define FL_FAULT_ADDRESS_SIZE 5u
+#define FL_FAULT_EXTERNAL     6u /* external abort, parity/ECC */
+#define FL_FAULT_OTHER        7u
+
+/* exception kinds (FL_LABEL_EXCEPTION messages put them where a page fault has its kind) */
+#define FL_EXC_UNDEFINED  16u /* unknown or trapped instruction */
+#define FL_EXC_PC_ALIGN   17u
+#define FL_EXC_SP_ALIGN   18u
+#define FL_EXC_BREAKPOINT 19u /* BRK, breakpoints, watchpoints, software step */
+#define FL_EXC_FP         20u /* floating-point exception */
+#define FL_EXC_SYSTEM     21u /* system register access, SVC from AArch32, anything else */
+
+/* flags */
+#define FL_FAULT_FAR_VALID 1u
+#define FL_FAULT_ATOMIC    2u /* an atomic read-modify-write: reported as a write */
+
+#define FL_FAULT_INFO(access, kind, level, flags, seq)                                             \
+    ((uint64_t)(access) | (uint64_t)(kind) << 8 | (uint64_t)((level)&0xff) << 16 |                 \
+     (uint64_t)(flags) << 24 | (uint64_t)(seq) << 32)
+#define FL_FAULT_ACCESS(info) ((unsigned)((info)&0xff))
+#define FL_FAULT_KIND(info)   ((unsigned)(((info) >> 8) & 0xff))
+#define FL_FAULT_LEVEL(info)  ((int)(int8_t)(((info) >> 16) & 0xff))
+#define FL_FAULT_FLAGS(info)  ((unsigned)(((info) >> 24) & 0xff))
+#define FL_FAULT_SEQ(info)    ((uint32_t)((info) >> 32))
+
+/* Decoded form of a fault message, for pagers. */
+typedef struct fl_fault {
+    uint64_t addr, pc, esr;
+    unsigned access, kind, flags;
+    int level;
+    uint32_t seq;
+    uint64_t badge;
+} fl_fault_t;
+
+/* Replies. Words of FL_FAULT_REPLY_MAP: w0 = client address, w1 = the pager's own address of
+ * the first page to map from, w2 = pages (1..FL_FAULT_MAP_MAX), w3 = FL_PROT_* rights (never
+ * more than the pager's own mapping has). The kernel maps, then resumes the thread. */
+#define FL_FAULT_REPLY_MAP    0xfa10u
+#define FL_FAULT_REPLY_RESUME 0xfa11u /* already fixed (e.g. with FL_SYS_VM_MAP): retry */
+#define FL_FAULT_REPLY_FAIL   0xfa12u /* w0 = FL_FAULT_FAIL_*: the thread is stopped */
+#define FL_FAULT_MAP_MAX      16u
+
+/* Reasons in FL_FAULT_REPLY_FAIL (reported in the log and to the exception handler). */
+#define FL_FAULT_FAIL_NO_REGION  1u
+#define FL_FAULT_FAIL_PERMISSION 2u
+#define FL_FAULT_FAIL_GUARD      3u
+#define FL_FAULT_FAIL_NO_MEMORY  4u
+#define FL_FAULT_FAIL_BUS        5u /* beyond the end of a file */
+#define FL_FAULT_FAIL_OTHER      6u
+
+#endif

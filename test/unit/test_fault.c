@@ -1,0 +1,175 @@
+/* Fault-message construction (arch/arm64/fault_decode.c) and pager reply validation
+ * (kernel/fault_reply.c). */
+#include <arch/fault_decode.h>
+#include <criterion/criterion.h>
+#include <faultline/errors.h>
+#include <faultline/fault.h>
+#include <faultline/ipc.h>
+#include <faultline/types.h>
+#include <kernel/fault_reply.h>
+
+#define TOP 0x0001000000000000UL
+
+static fault_decoded_t decode(uint64_t esr, uint64_t far, bool have, uint32_t insn)
+{
+    esr_info_t e;
+    fault_decoded_t d;
+    esr_decode(esr, &e);
+    fault_decode(&e, far, have, insn, &d);
+    return d;
+}
+
+Test(fault_decode, every_kind_and_access)
+{
+    struct {
+        uint64_t esr;
+        unsigned access, kind;
+        int level;
+    } cases[] = {
+        {0x92000047, FL_FAULT_WRITE, FL_FAULT_TRANSLATION, 3},
+        {0x92000007, FL_FAULT_READ, FL_FAULT_TRANSLATION, 3},
+        {0x92000004, FL_FAULT_READ, FL_FAULT_TRANSLATION, 0},
+        {0x92000045, FL_FAULT_WRITE, FL_FAULT_TRANSLATION, 1},
+        {0x9200004f, FL_FAULT_WRITE, FL_FAULT_PERMISSION, 3},
+        {0x9200000d, FL_FAULT_READ, FL_FAULT_PERMISSION, 1},
+        {0x9200004b, FL_FAULT_WRITE, FL_FAULT_ACCESS_FLAG, 3},
+        {0x92000061, FL_FAULT_WRITE, FL_FAULT_ALIGNMENT, -1},
+        {0x92000010, FL_FAULT_READ, FL_FAULT_EXTERNAL, -1},
+        {0x92000003, FL_FAULT_READ, FL_FAULT_ADDRESS_SIZE, 3},
+        {0x82000007, FL_FAULT_EXEC, FL_FAULT_TRANSLATION, 3},
+        {0x8200000f, FL_FAULT_EXEC, FL_FAULT_PERMISSION, 3},
+    };
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        fault_decoded_t d = decode(cases[i].esr, 0x1234, false, 0);
+        cr_assert(d.is_memory, "%#lx", cases[i].esr);
+        cr_assert_eq(d.access, cases[i].access, "access of %#lx", cases[i].esr);
+        cr_assert_eq(d.kind, cases[i].kind, "kind of %#lx", cases[i].esr);
+        cr_assert_eq(d.level, cases[i].level, "level of %#lx", cases[i].esr);
+        cr_assert_eq(d.addr, 0x1234);
+        cr_assert(d.flags & FL_FAULT_FAR_VALID);
+    }
+}
+
+Test(fault_decode, cache_maintenance_is_read)
+{
+    /* DC CIVAC on an unmapped page: CM = 1 and WnR = 1. */
+    fault_decoded_t d = decode(0x92000147, 0x5000, false, 0);
+    cr_assert_eq(d.access, FL_FAULT_READ);
+}
+
+Test(fault_decode, fnv_hides_far)
+{
+    fault_decoded_t d = decode(0x92000410, 0xdead, false, 0); /* FnV, external abort */
+    cr_assert_not(d.flags & FL_FAULT_FAR_VALID);
+    cr_assert_eq(d.addr, 0);
+}
+
+Test(fault_decode, atomics_count_as_writes)
+{
+    const uint32_t ldadd = 0xf8200020; /* ldadd x0, x0, [x1] */
+    const uint32_t swp = 0xf8208020;   /* swp x0, x0, [x1] */
+    const uint32_t casal = 0xc8e0fc20; /* casal x0, x0, [x1] */
+    const uint32_t casp = 0x48207c82;  /* casp x0, x1, x2, x3, [x4] */
+    const uint32_t ldaxr = 0xc85ffc20; /* ldaxr x0, [x1] */
+    const uint32_t ldr = 0xf9400020;   /* ldr x0, [x1] */
+    const uint32_t stxr = 0xc8027c20;  /* stxr w2, x0, [x1] */
+    cr_assert(insn_is_atomic_rmw(ldadd));
+    cr_assert(insn_is_atomic_rmw(swp));
+    cr_assert(insn_is_atomic_rmw(casal));
+    cr_assert(insn_is_atomic_rmw(casp));
+    cr_assert(insn_is_atomic_rmw(ldaxr));
+    cr_assert_not(insn_is_atomic_rmw(ldr));
+    cr_assert_not(insn_is_atomic_rmw(stxr));
+
+    fault_decoded_t d = decode(0x92000007, 0x7000, true, ldadd); /* read fault, WnR = 0 */
+    cr_assert_eq(d.access, FL_FAULT_WRITE);
+    cr_assert(d.flags & FL_FAULT_ATOMIC);
+    d = decode(0x92000007, 0x7000, true, ldr);
+    cr_assert_eq(d.access, FL_FAULT_READ);
+    cr_assert_not(d.flags & FL_FAULT_ATOMIC);
+    d = decode(0x92000007, 0x7000, false, ldadd);
+    cr_assert_eq(d.access, FL_FAULT_READ, "without the instruction we cannot tell");
+}
+
+Test(fault_decode, other_exceptions)
+{
+    fault_decoded_t d = decode(0x02000000, 0, false, 0); /* unknown reason: UDF */
+    cr_assert_not(d.is_memory);
+    cr_assert_eq(d.kind, FL_EXC_UNDEFINED);
+    d = decode(0x8a000000, 0x401, false, 0); /* PC alignment */
+    cr_assert_eq(d.kind, FL_EXC_PC_ALIGN);
+    d = decode(0xf2000000, 0, false, 0); /* BRK */
+    cr_assert_eq(d.kind, FL_EXC_BREAKPOINT);
+    d = decode(0x9a000000, 0, false, 0); /* SP alignment */
+    cr_assert_eq(d.kind, FL_EXC_SP_ALIGN);
+}
+
+Test(fault_info, packs_and_unpacks)
+{
+    uint64_t info = FL_FAULT_INFO(FL_FAULT_EXEC, FL_FAULT_PERMISSION, -1, 3, 0xabcdef01u);
+    cr_assert_eq(FL_FAULT_ACCESS(info), FL_FAULT_EXEC);
+    cr_assert_eq(FL_FAULT_KIND(info), FL_FAULT_PERMISSION);
+    cr_assert_eq(FL_FAULT_LEVEL(info), -1);
+    cr_assert_eq(FL_FAULT_FLAGS(info), 3);
+    cr_assert_eq(FL_FAULT_SEQ(info), 0xabcdef01u);
+}
+
+static int check(uint64_t label, unsigned words, unsigned handles, uint64_t w0, uint64_t w1,
+                 uint64_t w2, uint64_t w3, fault_reply_t *r)
+{
+    const char *why = 0;
+    uint64_t w[4] = {w0, w1, w2, w3};
+    int err = fault_reply_check(FL_TAG(label, words, handles), w, TOP, r, &why);
+    if (err)
+        cr_assert_not_null(why, "every rejection says why");
+    return err;
+}
+
+Test(fault_reply, valid_replies)
+{
+    fault_reply_t r;
+    cr_assert_eq(
+        check(FL_FAULT_REPLY_MAP, 4, 0, 0x10000, 0x20000, 3, FL_PROT_READ | FL_PROT_WRITE, &r),
+        FL_OK);
+    cr_assert_eq(r.action, FL_FAULT_REPLY_MAP);
+    cr_assert_eq(r.client_va, 0x10000);
+    cr_assert_eq(r.pager_va, 0x20000);
+    cr_assert_eq(r.pages, 3);
+    cr_assert_eq(check(FL_FAULT_REPLY_RESUME, 0, 0, 0, 0, 0, 0, &r), FL_OK);
+    cr_assert_eq(check(FL_FAULT_REPLY_FAIL, 1, 0, FL_FAULT_FAIL_GUARD, 0, 0, 0, &r), FL_OK);
+    cr_assert_eq(r.reason, FL_FAULT_FAIL_GUARD);
+    cr_assert_eq(check(FL_FAULT_REPLY_MAP, 4, 0, TOP - 16 * 4096, 0x1000, 16, FL_PROT_READ, &r),
+                 FL_OK, "the last pages of user space");
+}
+
+Test(fault_reply, every_malformed_reply_rejected)
+{
+    fault_reply_t r;
+    const unsigned RW = FL_PROT_READ | FL_PROT_WRITE;
+    cr_assert_eq(check(0x1234, 4, 0, 0x1000, 0x2000, 1, RW, &r), FL_EINVAL, "unknown label");
+    cr_assert_eq(check(0, 0, 0, 0, 0, 0, 0, &r), FL_EINVAL, "label 0");
+    cr_assert_eq(check(FL_FAULT_REPLY_MAP, 3, 0, 0x1000, 0x2000, 1, RW, &r), FL_EINVAL,
+                 "too few words");
+    cr_assert_eq(check(FL_FAULT_REPLY_MAP, 4, 1, 0x1000, 0x2000, 1, RW, &r), FL_EINVAL, "handles");
+    cr_assert_eq(check(FL_FAULT_REPLY_MAP, 4, 0, 0x1001, 0x2000, 1, RW, &r), FL_EINVAL,
+                 "unaligned client");
+    cr_assert_eq(check(FL_FAULT_REPLY_MAP, 4, 0, 0x1000, 0x2800, 1, RW, &r), FL_EINVAL,
+                 "unaligned pager");
+    cr_assert_eq(check(FL_FAULT_REPLY_MAP, 4, 0, 0x1000, 0x2000, 0, RW, &r), FL_ERANGE, "0 pages");
+    cr_assert_eq(check(FL_FAULT_REPLY_MAP, 4, 0, 0x1000, 0x2000, FL_FAULT_MAP_MAX + 1, RW, &r),
+                 FL_ERANGE, "too many pages");
+    cr_assert_eq(check(FL_FAULT_REPLY_MAP, 4, 0, 0xffff000040000000UL, 0x2000, 1, RW, &r),
+                 FL_ERANGE, "kernel address");
+    cr_assert_eq(check(FL_FAULT_REPLY_MAP, 4, 0, TOP - 4096, 0x2000, 2, RW, &r), FL_ERANGE,
+                 "runs past user space");
+    cr_assert_eq(check(FL_FAULT_REPLY_MAP, 4, 0, 0x1000, 0xfffffffffffff000UL, 1, RW, &r),
+                 FL_ERANGE, "pager address wraps");
+    cr_assert_eq(check(FL_FAULT_REPLY_MAP, 4, 0, 0x1000, 0x2000, 1, 0, &r), FL_EINVAL, "no rights");
+    cr_assert_eq(check(FL_FAULT_REPLY_MAP, 4, 0, 0x1000, 0x2000, 1, FL_PROT_WRITE, &r), FL_EINVAL,
+                 "write without read");
+    cr_assert_eq(check(FL_FAULT_REPLY_MAP, 4, 0, 0x1000, 0x2000, 1, 0x9, &r), FL_EINVAL,
+                 "unknown right bits");
+    cr_assert_eq(check(FL_FAULT_REPLY_FAIL, 0, 0, 0, 0, 0, 0, &r), FL_EINVAL, "no reason");
+    cr_assert_eq(check(FL_FAULT_REPLY_FAIL, 1, 0, 0, 0, 0, 0, &r), FL_EINVAL, "reason 0");
+    cr_assert_eq(check(FL_FAULT_REPLY_FAIL, 1, 0, 99, 0, 0, 0, &r), FL_EINVAL, "unknown reason");
+}
