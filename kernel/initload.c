@@ -76,6 +76,7 @@ static fl_handle_t give(space_t *s, void *obj, fl_obj_type_t type, uint32_t righ
     if (handle_install(s->handles, obj, type, rights, 0, &h))
         init_fail("handle table full", 0);
     kobj_get(obj);
+    kobj_handle_opened(obj, rights);
     return h;
 }
 

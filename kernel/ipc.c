@@ -73,6 +73,7 @@ static unsigned transfer_handles(thread_t *from, thread_t *to, unsigned n)
                            e->badge, &h) != FL_OK)
             break;
         kobj_get(e->obj);
+        kobj_handle_opened(e->obj, e->rights & src->handle_rights[i]);
         dst->handles[moved++] = h;
     }
     return moved;
@@ -120,6 +121,14 @@ static void block_and_run(thread_t *t)
 int ipc_send(endpoint_t *ep, uint64_t badge, bool is_call)
 {
     thread_t *self = current;
+    if (ep->closed) {
+        if (self->in_fault) {
+            fault_abandon(self, "its pager's endpoint is closed");
+            sched_switch();
+            return IPC_BLOCKED;
+        }
+        return FL_EPEER;
+    }
     if (!ep->receivers) {
         self->state = TS_SEND;
         self->ep = ep;
@@ -220,9 +229,9 @@ void ipc_cancel_thread(thread_t *t)
     }
 }
 
-void endpoint_destroy_obj(kobj_t *o)
+void endpoint_close(endpoint_t *ep)
 {
-    endpoint_t *ep = (endpoint_t *)o;
+    ep->closed = true;
     while (ep->senders) {
         thread_t *t = q_pop(&ep->senders);
         t->ep = NULL;
@@ -231,9 +240,13 @@ void endpoint_destroy_obj(kobj_t *o)
     while (ep->receivers) {
         thread_t *t = q_pop(&ep->receivers);
         t->ep = NULL;
-        t->tf->x[0] = (uint64_t)(int64_t)FL_EPEER;
-        sched_ready(t);
+        wake_with_error(t, "endpoint closed");
     }
+}
+
+void endpoint_destroy_obj(kobj_t *o)
+{
+    endpoint_close((endpoint_t *)o);
 }
 
 void notification_signal(notification_t *n, uint64_t bits)

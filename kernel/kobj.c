@@ -1,6 +1,7 @@
 /* Object allocation and reference counting; see kobj.h. */
 #include <arch/arch.h>
 #include <kernel/boot.h>
+#include <kernel/ipc.h>
 #include <kernel/kobj.h>
 #include <kernel/panic.h>
 #include <kernel/pool.h>
@@ -35,6 +36,21 @@ void kobj_get(kobj_t *o)
 {
     BUG_ON(o->refs == 0);
     o->refs++;
+}
+
+void kobj_handle_opened(kobj_t *o, uint32_t rights)
+{
+    if (o->type == FL_OBJ_ENDPOINT && (rights & FL_RIGHT_READ))
+        ((endpoint_t *)o)->receivers_possible++;
+}
+
+void kobj_handle_closed(kobj_t *o, uint32_t rights)
+{
+    if (o->type == FL_OBJ_ENDPOINT && (rights & FL_RIGHT_READ)) {
+        endpoint_t *ep = (endpoint_t *)o;
+        if (--ep->receivers_possible == 0)
+            endpoint_close(ep);
+    }
 }
 
 void kobj_put(kobj_t *o)

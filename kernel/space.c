@@ -126,6 +126,7 @@ static void teardown(space_t *s, int status)
         kobj_t *o = e->obj;
         e->obj = NULL;
         s->handles->used--;
+        kobj_handle_closed(o, e->rights);
         kobj_put(o);
     }
     if (s->is_root_task) {

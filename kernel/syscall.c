@@ -59,6 +59,7 @@ static long give(void *obj, fl_obj_type_t type, uint32_t rights, uint64_t badge)
     if (err)
         return err;
     kobj_get(obj);
+    kobj_handle_opened(obj, rights & FL_RIGHTS_ALL);
     return h;
 }
 
@@ -125,6 +126,7 @@ static long sys_handle_close(trap_frame_t *tf)
     /* A thread that was never started and can no longer be named would never run. */
     if (o->type == FL_OBJ_THREAD && ((thread_t *)o)->state == TS_STOPPED && o->refs == 2)
         thread_kill((thread_t *)o);
+    kobj_handle_closed(o, old.rights);
     kobj_put(o);
     return FL_OK;
 }
@@ -174,6 +176,7 @@ static long sys_handle_give(trap_frame_t *tf)
     if (err)
         return err;
     kobj_get(e->obj);
+    kobj_handle_opened(e->obj, e->rights & (uint32_t)tf->x[2]);
     return h;
 }
 

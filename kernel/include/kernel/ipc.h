@@ -7,6 +7,8 @@
 typedef struct endpoint {
     kobj_t obj;
     thread_t *senders, *receivers; /* FIFO wait queues (circular, via qnext/qprev) */
+    uint32_t receivers_possible;   /* handles with FL_RIGHT_READ: 0 means nobody can receive */
+    bool closed;                   /* it had receivers and has none now: sends fail */
 } endpoint_t;
 
 typedef struct notification {
@@ -22,8 +24,10 @@ typedef struct notification {
 int ipc_send(endpoint_t *ep, uint64_t badge, bool is_call);
 int ipc_recv(endpoint_t *ep);
 int ipc_reply(void);
-/* Wakes every thread queued on ep with FL_EPEER (endpoint closing). */
+/* Takes t out of whatever IPC it waits in (t is dying). */
 void ipc_cancel_thread(thread_t *t);
+/* No handle that can receive on ep is left: fail everyone queued and every later send. */
+void endpoint_close(endpoint_t *ep);
 
 void notification_signal(notification_t *n, uint64_t bits);
 int notification_wait(notification_t *n, bool block);

@@ -24,6 +24,10 @@ typedef struct kobj {
 void *kobj_alloc(struct pool *pool, fl_obj_type_t type, size_t size);
 void kobj_get(kobj_t *o);
 void kobj_put(kobj_t *o);
+/* A handle to o with rights was installed in / removed from some handle table (the caller
+ * also takes / drops the reference). Endpoints close when no handle that can receive is left. */
+void kobj_handle_opened(kobj_t *o, uint32_t rights);
+void kobj_handle_closed(kobj_t *o, uint32_t rights);
 
 /* Destructors, called by kobj_put on the last reference; they release what the object holds,
  * not the object's own memory. */
