@@ -10,6 +10,7 @@
 #include <faultline/errors.h>
 #include <faultline/exit.h>
 #include <kernel/boot.h>
+#include <kernel/irq.h>
 #include <kernel/page.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -138,6 +139,11 @@ void init_start(const platform_t *plat)
         fl_bootinfo_device_t *d = &bi->devices[bi->ndevices++];
         d->region = give(s, r, FL_OBJ_REGION, FL_RIGHTS_ALL);
         kobj_put(&r->obj);
+        irq_t *irq = irq_create(pool, plat->virtio[i].intid);
+        if (irq) {
+            d->irq = give(s, irq, FL_OBJ_IRQ, FL_RIGHTS_ALL);
+            kobj_put(&irq->obj);
+        }
         d->base = plat->virtio[i].regs.base;
         d->size = plat->virtio[i].regs.size;
         d->kind = FL_DEV_VIRTIO_MMIO;

@@ -286,8 +286,3 @@ void notification_destroy_obj(kobj_t *o)
         sched_ready(t);
     }
 }
-
-void irq_destroy_obj(kobj_t *o)
-{
-    (void)o;
-}

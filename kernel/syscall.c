@@ -14,6 +14,7 @@
 #include <kernel/boot.h>
 #include <kernel/asid.h>
 #include <kernel/ipc.h>
+#include <kernel/irq.h>
 #include <kernel/page.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -621,10 +622,28 @@ static long sys_vm_harvest(trap_frame_t *tf)
     return err ? err : accessed;
 }
 
-static long sys_not_yet(trap_frame_t *tf)
+static long sys_irq_bind(trap_frame_t *tf)
 {
-    (void)tf;
-    return FL_ENOSYS;
+    irq_t *irq;
+    notification_t *n;
+    long err = lookup((fl_handle_t)tf->x[0], FL_OBJ_IRQ, FL_RIGHT_MANAGE, (void **)&irq);
+    if (!err)
+        err = lookup((fl_handle_t)tf->x[1], FL_OBJ_NOTIFICATION, FL_RIGHT_WRITE, (void **)&n);
+    if (err)
+        return err;
+    if (tf->x[2] == 0 || (tf->x[2] >> 63))
+        return FL_EINVAL;
+    return irq_bind(irq, n, tf->x[2]);
+}
+
+static long sys_irq_ack(trap_frame_t *tf)
+{
+    irq_t *irq;
+    long err = lookup((fl_handle_t)tf->x[0], FL_OBJ_IRQ, FL_RIGHT_MANAGE, (void **)&irq);
+    if (err)
+        return err;
+    irq_ack(irq);
+    return FL_OK;
 }
 
 static const syscall_fn syscalls[FL_SYS_COUNT] = {
@@ -660,8 +679,8 @@ static const syscall_fn syscalls[FL_SYS_COUNT] = {
     [FL_SYS_SIGNAL] = sys_signal,
     [FL_SYS_WAIT] = sys_wait,
     [FL_SYS_POLL] = sys_poll,
-    [FL_SYS_IRQ_BIND] = sys_not_yet,
-    [FL_SYS_IRQ_ACK] = sys_not_yet,
+    [FL_SYS_IRQ_BIND] = sys_irq_bind,
+    [FL_SYS_IRQ_ACK] = sys_irq_ack,
     [FL_SYS_THREAD_SET_HANDLER] = sys_thread_set_handler,
     [FL_SYS_VM_HARVEST] = sys_vm_harvest,
 };

@@ -24,6 +24,16 @@ void gic_route(unsigned intid, irq_handler_t handler)
     gic->enable(intid);
 }
 
+void gic_mask(unsigned intid)
+{
+    gic->disable(intid);
+}
+
+void gic_unmask(unsigned intid)
+{
+    gic->enable(intid);
+}
+
 void gic_handle_irq(void)
 {
     for (;;) {

@@ -45,6 +45,11 @@ static void v2_enable(unsigned intid)
     mmio_write32(gicd + GICD_ISENABLER + 4 * (intid / 32), 1u << (intid % 32));
 }
 
+static void v2_disable(unsigned intid)
+{
+    mmio_write32(gicd + GICD_ICENABLER + 4 * (intid / 32), 1u << (intid % 32));
+}
+
 static unsigned v2_ack(void)
 {
     return mmio_read32(gicc + GICC_IAR) & 0x3ff;
@@ -55,4 +60,4 @@ static void v2_eoi(unsigned intid)
     mmio_write32(gicc + GICC_EOIR, intid);
 }
 
-const gic_ops_t gicv2_ops = {v2_init, v2_enable, v2_ack, v2_eoi};
+const gic_ops_t gicv2_ops = {v2_init, v2_enable, v2_disable, v2_ack, v2_eoi};

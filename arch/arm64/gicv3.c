@@ -110,6 +110,14 @@ static void v3_enable(unsigned intid)
     }
 }
 
+static void v3_disable(unsigned intid)
+{
+    if (intid < 32)
+        mmio_write32(gicr + GICR_ICENABLER0, 1u << intid);
+    else
+        mmio_write32(gicd + GICD_ICENABLER + 4 * (intid / 32), 1u << (intid % 32));
+}
+
 static unsigned v3_ack(void)
 {
     return (unsigned)(sysreg_read(icc_iar1_el1) & 0xffffff);
@@ -121,4 +129,4 @@ static void v3_eoi(unsigned intid)
     isb();
 }
 
-const gic_ops_t gicv3_ops = {v3_init, v3_enable, v3_ack, v3_eoi};
+const gic_ops_t gicv3_ops = {v3_init, v3_enable, v3_disable, v3_ack, v3_eoi};

@@ -10,6 +10,7 @@
 typedef struct gic_ops {
     int (*init)(const platform_t *plat);
     void (*enable)(unsigned intid);
+    void (*disable)(unsigned intid);
     unsigned (*ack)(void);
     void (*eoi)(unsigned intid);
 } gic_ops_t;
@@ -20,6 +21,9 @@ typedef void (*irq_handler_t)(unsigned intid);
 
 /* Routes intid to handler and enables it at the distributor (or redistributor for PPIs). */
 void gic_route(unsigned intid, irq_handler_t handler);
+/* Masks / unmasks one interrupt at the distributor (user-driven interrupts: see irq.c). */
+void gic_mask(unsigned intid);
+void gic_unmask(unsigned intid);
 /* Called from the IRQ vector: acknowledge, dispatch, end of interrupt, until none pending. */
 void gic_handle_irq(void);
 

@@ -35,7 +35,8 @@ typedef struct {
 typedef struct {
     const uint8_t *base;
     size_t size;
-    size_t off; /* the next header, from base; a multiple of 4, at most size */
+    /* The next header, from base: a multiple of 4, or size if the last data ran to the end. */
+    size_t off;
 } cpio_iter_t;
 
 void cpio_iter_init(cpio_iter_t *it, const void *archive, size_t size);
