@@ -68,6 +68,7 @@ void kmain(uint64_t dtb_pa, uint64_t kimage_pa)
     bool semihost = bootargs_has(platform.bootargs, "fl.exit=semihost");
     arch_power_init(&platform, semihost);
 
+    arch_pmu_init(bootargs_has(platform.bootargs, "fl.bench"));
     if (arch_mmu_init(&platform) != 0)
         panic("cannot build the kernel page tables");
     boot_frames_init(&platform, dtb_pa);

@@ -41,6 +41,10 @@ void arch_cpu_idle(void); /* wait for an interrupt */
 void arch_power_init(const platform_t *plat, bool semihosting);
 __attribute__((noreturn)) void arch_halt(int code);
 
+/* Instruction counting for benchmarks (pmu.c); EL0 may read the counters if user_access. */
+void arch_pmu_init(bool user_access);
+uint64_t arch_pmu_instructions(void);
+
 /* Debugging. */
 void arch_backtrace_here(void);
 void arch_selftest_kernel_fault(void);
