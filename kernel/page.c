@@ -53,6 +53,11 @@ void page_unref(uint64_t pa)
         pool_frame_free(pool_by_id(owner[i]), pa);
 }
 
+uint16_t page_owner(uint64_t pa)
+{
+    return owner[index_of(pa)];
+}
+
 uint32_t page_refs(uint64_t pa)
 {
     return refs[index_of(pa)];

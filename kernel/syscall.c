@@ -646,6 +646,26 @@ static long sys_irq_ack(trap_frame_t *tf)
     return FL_OK;
 }
 
+static long sys_vm_phys(trap_frame_t *tf)
+{
+    space_t *s;
+    pool_t *p;
+    long err = space_arg(tf, &s);
+    if (!err)
+        err = lookup((fl_handle_t)tf->x[2], FL_OBJ_POOL, FL_RIGHT_MANAGE, (void **)&p);
+    if (err)
+        return err;
+    if (!user_range_ok(tf->x[1], 1))
+        return FL_EINVAL;
+    vs_mapping_t m;
+    vspace_lookup(s->root, tf->x[1] & PAGE_MASK, &m);
+    if (!m.valid)
+        return FL_ENOENT;
+    if (!m.counted || page_owner(m.pa) != p->id)
+        return FL_EPERM; /* only frames of a pool the caller manages */
+    return (long)(m.pa | (tf->x[1] & (PAGE_SIZE - 1)));
+}
+
 static const syscall_fn syscalls[FL_SYS_COUNT] = {
     [FL_SYS_DEBUG_WRITE] = sys_debug_write,
     [FL_SYS_SYSTEM_INFO] = sys_system_info,
@@ -683,6 +703,7 @@ static const syscall_fn syscalls[FL_SYS_COUNT] = {
     [FL_SYS_IRQ_ACK] = sys_irq_ack,
     [FL_SYS_THREAD_SET_HANDLER] = sys_thread_set_handler,
     [FL_SYS_VM_HARVEST] = sys_vm_harvest,
+    [FL_SYS_VM_PHYS] = sys_vm_phys,
 };
 
 void syscall_dispatch(trap_frame_t *tf)

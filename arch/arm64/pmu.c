@@ -19,7 +19,7 @@ void arch_pmu_init(bool user_access)
     uint64_t dfr0 = sysreg_read(id_aa64dfr0_el1);
     unsigned pmuver = (dfr0 >> 8) & 0xf;
     if (pmuver == 0 || pmuver == 0xf)
-        return; /* no architected PMU */
+        return;                                           /* no architected PMU */
     sysreg_write(pmevtyper0_el0, PMU_EVENT_INST_RETIRED); /* P = U = 0: EL1 and EL0 */
     sysreg_write(pmccfiltr_el0, 0);
     sysreg_write(pmcntenset_el0, (1UL << 31) | 1UL);

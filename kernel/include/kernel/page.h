@@ -15,5 +15,7 @@ void page_ref(uint64_t pa);
 /* Drops a mapping reference; the last one frees the frame to its owner pool. */
 void page_unref(uint64_t pa);
 uint32_t page_refs(uint64_t pa);
+/* The pool id that owns a counted frame. */
+uint16_t page_owner(uint64_t pa);
 
 #endif

@@ -63,6 +63,8 @@ enum fl_syscall {
     FL_SYS_THREAD_SET_HANDLER = 34, /* (thread h, FL_HANDLER_*, endpoint h or 0 to clear) */
     FL_SYS_VM_HARVEST = 35,         /* (space h, vaddr, pages <= 512, uint64_t *bitmap out):
                                        read and clear accessed bits -> pages accessed */
+    FL_SYS_VM_PHYS = 36, /* (space h, vaddr, pool h with MANAGE) -> physical address of the
+                            frame mapped there, if the pool owns it: for device DMA */
     FL_SYS_COUNT
 };
 

@@ -1,0 +1,147 @@
+/*
+ * libpager internals shared by its source files: the region tree, the page table, frame
+ * records and the pager/space structs. Nothing here is part of the public API.
+ */
+#ifndef PAGER_INTERNAL_H
+#define PAGER_INTERNAL_H
+
+#include <pager/pager.h>
+
+#define PAGE_MASK     (PAGER_PAGE_SIZE - 1)
+#define VA_LIMIT      (1ULL << 48) /* 4 levels of 9 bits above the 12-bit page offset */
+#define IS_ALIGNED(x) (((x)&PAGE_MASK) == 0)
+
+/* ---- frames (frame.c) ------------------------------------------------------------------- */
+
+/* A frame the pager holds, shared by `shares` page-table entries (one per space at most). */
+typedef struct frame_rec {
+    uint64_t id;
+    uint32_t shares;
+} frame_rec_t;
+
+/* Allocate a frame and its record (shares = 1); NULL if the backend or malloc is out. */
+frame_rec_t *frame_get(pager_t *pager);
+/* Drop one reference; the last one frees the frame through the backend. */
+void frame_put(pager_t *pager, frame_rec_t *f);
+/* The shared zero frame, allocated and zeroed on first use; false if out of memory. */
+bool frame_zero(pager_t *pager, uint64_t *id_out);
+
+/* ---- regions (region.c) ----------------------------------------------------------------- */
+
+typedef struct region {
+    /* AVL tree keyed by start, augmented to find free gaps in O(log n). */
+    struct region *left, *right;
+    int height;
+    uint64_t min_start, max_end, max_gap; /* over this subtree */
+
+    uint64_t start, end;
+    unsigned prot;
+    unsigned flags; /* PAGER_MAP_PRIVATE or PAGER_MAP_SHARED */
+    pager_backing_t backing;
+    uint64_t file_id, file_off; /* FILE: offset of `start` in the file */
+    uint64_t stack_limit;       /* STACK: [start, limit) is the guard gap */
+    uint64_t stack_low;         /* STACK: [limit, low) growth area, [low, end) committed */
+} region_t;
+
+typedef struct region_tree {
+    region_t *root;
+    size_t count;
+} region_tree_t;
+
+region_t *region_find(const region_tree_t *t, uint64_t addr);
+region_t *region_first_after(const region_tree_t *t, uint64_t addr); /* first with end > addr */
+region_t *region_next(const region_tree_t *t, const region_t *r);
+region_t *region_prev(const region_tree_t *t, const region_t *r);
+/* true if some region intersects [lo, hi) */
+bool region_overlaps(const region_tree_t *t, uint64_t lo, uint64_t hi);
+void region_insert(region_tree_t *t, region_t *r);
+void region_remove(region_tree_t *t, region_t *r);
+/* Lowest `len`-byte free range in [lo, hi); false if none. */
+bool region_find_gap(const region_tree_t *t, uint64_t lo, uint64_t hi, uint64_t len,
+                     uint64_t *addr_out);
+/* Deep copy; false on out of memory (dst left empty). */
+bool region_clone(region_tree_t *dst, const region_tree_t *src);
+void region_free_all(region_tree_t *t);
+/* Could a and b (a below b, touching) be one region? */
+bool region_compatible(const region_t *a, const region_t *b);
+
+/* ---- page table (pagetab.c) ------------------------------------------------------------- */
+
+/* One entry per virtual page; 16 bytes. */
+typedef struct pte {
+    uint8_t state; /* pager_page_state_t */
+    uint8_t prot;  /* rights currently in the MMU, 0 = not mapped */
+    uint8_t dirty;
+    union {
+        frame_rec_t *frame; /* RESIDENT, FILE */
+        uint64_t slot;      /* SWAPPED */
+    } u;
+} pte_t;
+
+typedef struct pagetab {
+    void *root;
+} pagetab_t;
+
+/* The entry for `vpn`, or NULL if its leaf does not exist (the page is NONE). */
+pte_t *pagetab_lookup(const pagetab_t *pt, uint64_t vpn);
+/* The entry for `vpn`, creating the path to it; NULL on out of memory. */
+pte_t *pagetab_ensure(pagetab_t *pt, uint64_t vpn);
+/* Call fn for every entry not NONE with vpn in [lo, hi), in order; stops when fn returns
+ * non-zero and returns that value. */
+typedef int (*pagetab_fn)(uint64_t vpn, pte_t *pte, void *arg);
+int pagetab_walk(pagetab_t *pt, uint64_t lo, uint64_t hi, pagetab_fn fn, void *arg);
+/* Free the leaves and nodes covering only [lo, hi) whose entries are all NONE. */
+void pagetab_prune(pagetab_t *pt, uint64_t lo, uint64_t hi);
+void pagetab_free(pagetab_t *pt);
+
+/* ---- pager and spaces ------------------------------------------------------------------- */
+
+struct pager {
+    const pager_ops_t *ops;
+    void *ctx;
+    pager_config_t cfg;
+    uint64_t frames; /* frame records plus the zero frame */
+    bool have_zero;
+    uint64_t zero_id;
+    size_t nspaces;
+};
+
+struct pager_space {
+    pager_t *pager;
+    void *user;
+    region_tree_t regions;
+    pagetab_t pt;
+    pager_stats_t stats;
+};
+
+static inline uint64_t vpn_of(uint64_t addr)
+{
+    return addr >> PAGER_PAGE_SHIFT;
+}
+
+static inline uint64_t addr_of(uint64_t vpn)
+{
+    return vpn << PAGER_PAGE_SHIFT;
+}
+
+/*
+ * The rights a present page may be mapped with in region r: the region's, minus write while
+ * the page is the zero frame, a private frame shared copy-on-write or a private clean file
+ * frame, or a shared file frame not yet known dirty (the first write marks it).
+ */
+unsigned page_allowed_prot(const region_t *r, const pte_t *pte);
+
+/* Unmap (if mapped) and release whatever the page holds; leaves it NONE. */
+int page_release(pager_space_t *s, uint64_t vpn, pte_t *pte);
+
+/* Release every page with vpn in [lo, hi) and prune the table; returns the first hook error. */
+int space_release_range(pager_space_t *s, uint64_t lo, uint64_t hi);
+
+/* Set a mapped page's rights to `prot` (unmap if 0); returns the hook error. */
+int page_set_prot(pager_space_t *s, uint64_t vpn, pte_t *pte, unsigned prot);
+
+/* Fill a page that is NONE (fault.c); PAGER_BAD_NONE on success, `out` says what was done. */
+pager_bad_reason_t fault_absent(pager_space_t *s, const region_t *r, uint64_t vpn, pte_t *pte,
+                                pager_access_t access, pager_fault_result_t *out);
+
+#endif
