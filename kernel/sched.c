@@ -15,7 +15,7 @@ thread_t *sched_zombie; /* died while current; freed once we are off its stack *
 thread_t *fpu_owner;    /* whose state is in the FP/SIMD registers */
 
 static thread_t *runq[THREAD_PRIORITIES];
-static uint32_t runq_bits;
+uint32_t sched_runq_bits; /* bit p: run queue p is not empty */
 static bool need_resched;
 static thread_t idle_thread;
 static uint8_t idle_stack[8192] __attribute__((aligned(16)));
@@ -50,7 +50,7 @@ void sched_ready(thread_t *t)
 {
     t->state = TS_READY;
     q_push(&runq[t->prio], t);
-    runq_bits |= 1u << t->prio;
+    sched_runq_bits |= 1u << t->prio;
     if (current && t->prio > current->prio)
         need_resched = true;
 }
@@ -59,14 +59,14 @@ void sched_unready(thread_t *t)
 {
     q_remove(&runq[t->prio], t);
     if (!runq[t->prio])
-        runq_bits &= ~(1u << t->prio);
+        sched_runq_bits &= ~(1u << t->prio);
 }
 
 static thread_t *pick(void)
 {
-    if (!runq_bits)
+    if (!sched_runq_bits)
         return &idle_thread;
-    unsigned prio = 31 - (unsigned)__builtin_clz(runq_bits);
+    unsigned prio = 31 - (unsigned)__builtin_clz(sched_runq_bits);
     thread_t *t = runq[prio];
     sched_unready(t);
     return t;
@@ -90,7 +90,8 @@ static void switch_to(thread_t *next)
     }
     if (!next->kernel && (prev->kernel || prev->space != next->space || prev->space->dead))
         space_activate(next->space);
-    arch_fpu_enable(next == fpu_owner);
+    if ((prev == fpu_owner) != (next == fpu_owner) || prev->kernel)
+        arch_fpu_enable(next == fpu_owner);
     next->state = TS_RUNNING;
     if (next->slice == 0)
         next->slice = TIMESLICE_TICKS;
@@ -117,7 +118,7 @@ void sched_preempt_point(void)
     if (!need_resched || current->kernel)
         return;
     need_resched = false;
-    if (!runq_bits || (31 - (unsigned)__builtin_clz(runq_bits)) < current->prio)
+    if (!sched_runq_bits || (31 - (unsigned)__builtin_clz(sched_runq_bits)) < current->prio)
         return;
     sched_yield();
 }
@@ -141,7 +142,7 @@ static void idle_loop(void)
 {
     for (;;) {
         reap();
-        if (runq_bits) {
+        if (sched_runq_bits) {
             sched_switch();
             continue;
         }

@@ -23,6 +23,12 @@ arch_context_switch:
     mov     sp, x9
     ret
 
+/* void arch_return_to_user(trap_frame_t *tf) */
+    .globl  arch_return_to_user
+arch_return_to_user:
+    mov     sp, x0
+    b       trap_return
+
 /* First run of a user thread: sp is its trap frame (see arch_context_init_user). */
     .globl  arch_user_trampoline
 arch_user_trampoline:

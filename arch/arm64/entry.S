@@ -32,7 +32,10 @@ exception_vectors:
     vector  VEC_IRQ, 0
     vector  VEC_FIQ, 0
     vector  VEC_SERROR, 0
-    vector  VEC_SYNC, 1                     /* lower EL, AArch64: user */
+    .balign 128                             /* lower EL, AArch64, synchronous: system calls */
+    sub     sp, sp, #TF_SIZE
+    stp     x0, x1, [sp, #TF_X(0)]
+    b       el0_sync
     vector  VEC_IRQ, 1
     vector  VEC_FIQ, 1
     vector  VEC_SERROR, 1
@@ -41,8 +44,7 @@ exception_vectors:
     vector  VEC_FIQ, 1
     vector  VEC_SERROR, 1
 
-/* Saves the rest of the frame (x0/x1 are already saved, kind and origin are in x0/x1). */
-trap_common:
+    .macro  save_rest
     stp     x2, x3, [sp, #TF_X(2)]
     stp     x4, x5, [sp, #TF_X(4)]
     stp     x6, x7, [sp, #TF_X(6)]
@@ -65,6 +67,22 @@ trap_common:
     mrs     x24, esr_el1
     mrs     x25, far_el1
     stp     x24, x25, [sp, #TF_ESR]
+    .endm
+
+/* Synchronous exceptions from EL0 (system calls above all): a shorter path to C, and back
+ * through the scheduler only when it has something to do. */
+el0_sync:
+    save_rest
+    mov     x0, sp
+    stp     x29, x22, [sp, #-16]!           /* frame record: backtraces cross into EL0 code */
+    mov     x29, sp
+    bl      el0_sync_entry
+    add     sp, sp, #16
+    b       trap_return
+
+/* Everything else. x0 = kind, x1 = from EL0 (x0/x1 themselves are already saved). */
+trap_common:
+    save_rest
     mov     x2, x1
     mov     x1, x0
     mov     x0, sp

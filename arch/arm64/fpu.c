@@ -2,14 +2,7 @@
 #include <arch/context.h>
 #include <arch/sysreg.h>
 
-extern char arch_user_trampoline[], arch_kernel_trampoline[];
-
-void arch_context_init_user(arch_context_t *ctx, void *tf)
-{
-    *ctx = (arch_context_t){0};
-    ctx->lr = (uint64_t)arch_user_trampoline;
-    ctx->sp = (uint64_t)tf;
-}
+extern char arch_kernel_trampoline[];
 
 void arch_context_init_kernel(arch_context_t *ctx, void (*fn)(void), uint64_t stack_top)
 {

@@ -9,6 +9,8 @@
 #include <arch/trap_frame.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <faultline/syscall.h>
+#include <kernel/fastpath.h>
 #include <kernel/fault.h>
 #include <kernel/syscall.h>
 #include <kernel/thread.h>
@@ -73,21 +75,22 @@ static __attribute__((noreturn)) void kernel_exception(trap_frame_t *tf, unsigne
           (unsigned long)tf->esr);
 }
 
-static void user_sync(trap_frame_t *tf)
+/* Synchronous exceptions from EL0; entry.S comes here directly. */
+void el0_sync_entry(trap_frame_t *tf)
 {
-    esr_info_t e;
     uint8_t ec = (uint8_t)(tf->esr >> 26);
 
     if (ec == 0x15) { /* SVC from AArch64: the hot path, no full decode */
+        uint64_t nr = tf->x[8];
+        if (nr == FL_SYS_CALL || nr == FL_SYS_REPLY_RECV)
+            fastpath_try(tf);
         syscall_dispatch(tf);
-        return;
-    }
-    esr_decode(tf->esr, &e);
-    if (e.cls == ESR_CLASS_FP_ACCESS) {
+    } else if (ec == 0x07) { /* FP/SIMD with the unit off: lazy switch */
         sched_fpu_trap();
-        return;
+    } else {
+        fault_handle(tf);
     }
-    fault_handle(tf);
+    sched_preempt_point();
 }
 
 void trap_entry(trap_frame_t *tf, unsigned kind, bool from_el0)
@@ -95,7 +98,8 @@ void trap_entry(trap_frame_t *tf, unsigned kind, bool from_el0)
     if (kind == VEC_IRQ) {
         gic_handle_irq();
     } else if (from_el0 && kind == VEC_SYNC) {
-        user_sync(tf);
+        el0_sync_entry(tf); /* only AArch32 EL0 could get here, and we never run it */
+        return;
     } else if (kind == VEC_SYNC) {
         esr_info_t e;
         esr_decode(tf->esr, &e);

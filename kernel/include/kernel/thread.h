@@ -73,6 +73,12 @@ void sched_switch(void);
 void sched_preempt_point(void);
 void sched_yield(void);
 void sched_tick(void);
+/* Priority of the highest ready thread, 0 when none is ready. */
+extern uint32_t sched_runq_bits;
+static inline unsigned sched_highest_ready(void)
+{
+    return sched_runq_bits ? 31 - (unsigned)__builtin_clz(sched_runq_bits) : 0;
+}
 __attribute__((noreturn)) void sched_start(void);
 /* Lazy FP: the current thread touched FP/SIMD with the unit off (EC 0x07). */
 void sched_fpu_trap(void);

@@ -16,8 +16,16 @@ typedef struct arch_fpu {
 } arch_fpu_t;
 
 void arch_context_switch(arch_context_t *from, arch_context_t *to);
-/* Prepares ctx so that switching to it returns to user space through the trap frame at tf. */
-void arch_context_init_user(arch_context_t *ctx, void *tf);
+/* Abandons the current kernel stack and returns to user space through the trap frame tf. */
+__attribute__((noreturn)) void arch_return_to_user(void *tf);
+/* Prepares ctx so that switching to it returns to user space through the trap frame at tf
+ * (callee-saved registers do not matter there). */
+static inline void arch_context_init_user(arch_context_t *ctx, void *tf)
+{
+    extern char arch_user_trampoline[];
+    ctx->lr = (uint64_t)arch_user_trampoline;
+    ctx->sp = (uint64_t)tf;
+}
 /* Prepares ctx to run fn(arg) on the stack ending at stack_top (kernel threads: idle). */
 void arch_context_init_kernel(arch_context_t *ctx, void (*fn)(void), uint64_t stack_top);
 

@@ -1,0 +1,118 @@
+/*
+ * The IPC fast path: call and reply-receive with a registers-only message to a thread that is
+ * already waiting, which is what every client call and every page fault round trip is. It
+ * checks the conditions in a few loads, copies five registers and switches straight into the
+ * other thread's user context, leaving this thread blocked at the user boundary (its kernel
+ * stack holds nothing but its trap frame). Anything unusual takes the general path in ipc.c,
+ * which gives the same result (seL4's fastpath follows the same idea).
+ */
+#include <arch/context.h>
+#include <faultline/ipc.h>
+#include <faultline/syscall.h>
+#include <kernel/fastpath.h>
+#include <kernel/ipc.h>
+
+extern thread_t *fpu_owner;
+extern thread_t *sched_zombie;
+
+/* Switch to next's user context; this thread resumes later through its trap frame. */
+static __attribute__((noreturn)) void switch_user(thread_t *prev, thread_t *next)
+{
+    arch_context_init_user(&prev->ctx, prev->tf);
+    if (prev->space != next->space)
+        space_activate(next->space);
+    if ((prev == fpu_owner) != (next == fpu_owner))
+        arch_fpu_enable(next == fpu_owner);
+    next->state = TS_RUNNING;
+    if (next->slice == 0)
+        next->slice = TIMESLICE_TICKS;
+    current = next;
+    arch_return_to_user(next->tf);
+}
+
+static endpoint_t *endpoint_of(trap_frame_t *tf, uint32_t need, uint64_t *badge)
+{
+    handle_table_t *t = current->space->handles;
+    fl_handle_t h = (fl_handle_t)tf->x[0];
+    unsigned slot = h & 0xff;
+    if (slot == 0 || slot > HANDLE_TABLE_SIZE)
+        return NULL;
+    handle_entry_t *e = &t->e[slot - 1];
+    if (!e->obj || (h >> 8) != e->gen || e->type != FL_OBJ_ENDPOINT || (e->rights & need) != need)
+        return NULL;
+    *badge = e->badge;
+    return e->obj;
+}
+
+static bool registers_only(uint64_t tag)
+{
+    return (tag & 0xfff) <= FL_MSG_REG_WORDS; /* no handles, at most 4 words, no junk bits */
+}
+
+static void copy_message(const trap_frame_t *from, trap_frame_t *to, uint64_t badge)
+{
+    to->x[0] = 0;
+    to->x[1] = from->x[1];
+    to->x[2] = from->x[2];
+    to->x[3] = from->x[3];
+    to->x[4] = from->x[4];
+    to->x[5] = from->x[5];
+    to->x[6] = badge;
+}
+
+void fastpath_try(trap_frame_t *tf)
+{
+    thread_t *self = current;
+    uint64_t badge;
+
+    if (sched_zombie || !registers_only(tf->x[1]))
+        return;
+    if (tf->x[8] == FL_SYS_CALL) {
+        endpoint_t *ep = endpoint_of(tf, FL_RIGHT_WRITE, &badge);
+        if (!ep || ep->closed || !ep->receivers)
+            return;
+        thread_t *r = ep->receivers;
+        if (r->prio < self->prio || r->prio < sched_highest_ready())
+            return;
+        /* Dequeue r (head of a circular list). */
+        if (r->qnext == r) {
+            ep->receivers = NULL;
+        } else {
+            r->qprev->qnext = r->qnext;
+            r->qnext->qprev = r->qprev;
+            ep->receivers = r->qnext;
+        }
+        r->qnext = r->qprev = NULL;
+        r->ep = NULL;
+        copy_message(tf, r->tf, badge);
+        r->reply_to = self;
+        self->replier = r;
+        self->state = TS_REPLY;
+        switch_user(self, r);
+    }
+    if (tf->x[8] == FL_SYS_REPLY_RECV) {
+        endpoint_t *ep = endpoint_of(tf, FL_RIGHT_READ, &badge);
+        thread_t *c = self->reply_to;
+        if (!ep || ep->closed || ep->senders || !c || c->in_fault || c->state != TS_REPLY ||
+            c->replier != self)
+            return;
+        if (c->prio < self->prio || c->prio < sched_highest_ready())
+            return;
+        self->reply_to = NULL;
+        c->replier = NULL;
+        copy_message(tf, c->tf, 0);
+        self->state = TS_RECV;
+        self->ep = ep;
+        if (!ep->receivers) {
+            self->qnext = self->qprev = self;
+            ep->receivers = self;
+        } else {
+            thread_t *h = ep->receivers;
+            self->qnext = h;
+            self->qprev = h->qprev;
+            h->qprev->qnext = self;
+            h->qprev = self;
+        }
+        switch_user(self, c);
+    }
+}

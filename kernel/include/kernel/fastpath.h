@@ -1,0 +1,12 @@
+/* The IPC fast path (kernel/fastpath.c). */
+#ifndef KERNEL_FASTPATH_H
+#define KERNEL_FASTPATH_H
+
+#include <arch/trap_frame.h>
+
+/* Called for every system call before the general dispatcher: when tf is a registers-only
+ * call or reply-receive that can complete by switching straight to a waiting thread, it does
+ * so and does not return. Otherwise it returns and changes nothing. */
+void fastpath_try(trap_frame_t *tf);
+
+#endif
