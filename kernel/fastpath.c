@@ -10,6 +10,7 @@
 #include <faultline/ipc.h>
 #include <faultline/syscall.h>
 #include <kernel/fastpath.h>
+#include <kernel/fault.h>
 #include <kernel/ipc.h>
 
 extern thread_t *fpu_owner;
@@ -60,6 +61,43 @@ static void copy_message(const trap_frame_t *from, trap_frame_t *to, uint64_t ba
     to->x[6] = badge;
 }
 
+/* Takes the first waiting receiver of ep if it may run now. */
+static thread_t *take_receiver(endpoint_t *ep, thread_t *self)
+{
+    thread_t *r = ep->receivers;
+    if (ep->closed || !r || r->prio < self->prio || r->prio < sched_highest_ready())
+        return NULL;
+    if (r->qnext == r) {
+        ep->receivers = NULL;
+    } else {
+        r->qprev->qnext = r->qnext;
+        r->qnext->qprev = r->qprev;
+        ep->receivers = r->qnext;
+    }
+    r->qnext = r->qprev = NULL;
+    r->ep = NULL;
+    return r;
+}
+
+void fastpath_fault(endpoint_t *ep, uint64_t badge)
+{
+    thread_t *self = current, *r;
+    if (sched_zombie || !(r = take_receiver(ep, self)))
+        return;
+    trap_frame_t *to = r->tf;
+    to->x[0] = 0;
+    to->x[1] = self->fault_msg[0];
+    to->x[2] = self->fault_msg[1];
+    to->x[3] = self->fault_msg[2];
+    to->x[4] = self->fault_msg[3];
+    to->x[5] = self->fault_msg[4];
+    to->x[6] = badge;
+    r->reply_to = self;
+    self->replier = r;
+    self->state = TS_REPLY;
+    switch_user(self, r);
+}
+
 void fastpath_try(trap_frame_t *tf)
 {
     thread_t *self = current;
@@ -69,21 +107,9 @@ void fastpath_try(trap_frame_t *tf)
         return;
     if (tf->x[8] == FL_SYS_CALL) {
         endpoint_t *ep = endpoint_of(tf, FL_RIGHT_WRITE, &badge);
-        if (!ep || ep->closed || !ep->receivers)
+        thread_t *r;
+        if (!ep || !(r = take_receiver(ep, self)))
             return;
-        thread_t *r = ep->receivers;
-        if (r->prio < self->prio || r->prio < sched_highest_ready())
-            return;
-        /* Dequeue r (head of a circular list). */
-        if (r->qnext == r) {
-            ep->receivers = NULL;
-        } else {
-            r->qprev->qnext = r->qnext;
-            r->qnext->qprev = r->qprev;
-            ep->receivers = r->qnext;
-        }
-        r->qnext = r->qprev = NULL;
-        r->ep = NULL;
         copy_message(tf, r->tf, badge);
         r->reply_to = self;
         self->replier = r;
@@ -93,14 +119,21 @@ void fastpath_try(trap_frame_t *tf)
     if (tf->x[8] == FL_SYS_REPLY_RECV) {
         endpoint_t *ep = endpoint_of(tf, FL_RIGHT_READ, &badge);
         thread_t *c = self->reply_to;
-        if (!ep || ep->closed || ep->senders || !c || c->in_fault || c->state != TS_REPLY ||
-            c->replier != self)
+        if (!ep || ep->closed || ep->senders || !c || c->state != TS_REPLY || c->replier != self)
             return;
         if (c->prio < self->prio || c->prio < sched_highest_ready())
             return;
         self->reply_to = NULL;
         c->replier = NULL;
-        copy_message(tf, c->tf, 0);
+        if (c->in_fault) {
+            /* A pager answering a fault: map, then resume the client where it faulted. */
+            bool resume;
+            fault_apply(self, c, &resume);
+            if (!resume)
+                return; /* client stopped; the general path goes on to receive */
+        } else {
+            copy_message(tf, c->tf, 0);
+        }
         self->state = TS_RECV;
         self->ep = ep;
         if (!ep->receivers) {

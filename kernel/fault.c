@@ -14,6 +14,7 @@
 #include <faultline/fault.h>
 #include <faultline/ipc.h>
 #include <kernel/asid.h>
+#include <kernel/fastpath.h>
 #include <kernel/fault.h>
 #include <kernel/fault_reply.h>
 #include <kernel/ipc.h>
@@ -53,7 +54,8 @@ void fault_handle(trap_frame_t *tf)
     uint32_t insn = 0;
 
     esr_decode(tf->esr, &e);
-    bool have_insn = e.cls == ESR_CLASS_DATA_ABORT &&
+    /* Only a read fault can be the read half of an atomic: look at the instruction then. */
+    bool have_insn = e.cls == ESR_CLASS_DATA_ABORT && !e.wnr && !e.cm &&
                      arch_copy_from_user(&insn, (const void *)tf->elr, sizeof(insn)) == 0;
     fault_decode(&e, tf->far, have_insn, insn, &d);
 
@@ -91,11 +93,13 @@ void fault_handle(trap_frame_t *tf)
         return;
     }
     t->in_fault = true;
-    ipc_send(ep, d.is_memory ? t->pager_badge : t->exc_badge, true);
+    uint64_t badge = d.is_memory ? t->pager_badge : t->exc_badge;
+    fastpath_fault(ep, badge); /* returns only if the pager is not waiting */
+    ipc_send(ep, badge, true);
     /* Back here once resolved: resume with the registers untouched. */
 }
 
-int fault_resolve(thread_t *pager, thread_t *client)
+int fault_apply(thread_t *pager, thread_t *client, bool *resume)
 {
     fault_reply_t r;
     const char *why = 0;
@@ -104,35 +108,43 @@ int fault_resolve(thread_t *pager, thread_t *client)
 
     if (!err && r.action == FL_FAULT_REPLY_MAP) {
         /* Never more than the pager has: every source page mapped with at least r.prot. */
+        vs_mapping_t src[FL_FAULT_MAP_MAX];
         for (uint64_t i = 0; i < r.pages && !err; i++) {
-            vs_mapping_t m;
-            vspace_lookup(pager->space->root, r.pager_va + i * PAGE_SIZE, &m);
-            if (!m.valid)
+            vs_mapping_t *m = &src[i];
+            vspace_lookup(pager->space->root, r.pager_va + i * PAGE_SIZE, m);
+            if (!m->valid)
                 err = FL_ENOENT, why = "pager page not mapped";
-            else if ((m.prot & r.prot) != r.prot)
+            else if ((m->prot & r.prot) != r.prot)
                 err = FL_EPERM, why = "more rights than the pager has";
         }
         for (uint64_t i = 0; i < r.pages && !err; i++) {
-            vs_mapping_t m;
-            vspace_lookup(pager->space->root, r.pager_va + i * PAGE_SIZE, &m);
-            unsigned flags = (m.counted ? 0 : VS_NOREF) | (m.device ? VS_DEVICE : 0);
-            if (space_map_frame(client->space, r.client_va + i * PAGE_SIZE, m.pa, r.prot, flags))
+            const vs_mapping_t *m = &src[i];
+            unsigned flags = (m->counted ? 0 : VS_NOREF) | (m->device ? VS_DEVICE : 0);
+            if (space_map_frame(client->space, r.client_va + i * PAGE_SIZE, m->pa, r.prot, flags))
                 err = FL_ENOMEM, why = "out of memory for page tables";
         }
     }
-    client->in_fault = false;
+    *resume = false;
     if (err) {
-        client->in_fault = true; /* report() reads the pending message */
         report(client, "unresolved", why);
         stop(client);
         return err;
     }
     if (r.action == FL_FAULT_REPLY_FAIL) {
-        client->in_fault = true;
         report(client, "bad", fail_names[r.reason]);
         stop(client);
         return FL_OK;
     }
-    sched_ready(client);
+    client->in_fault = false;
+    *resume = true;
     return FL_OK;
+}
+
+int fault_resolve(thread_t *pager, thread_t *client)
+{
+    bool resume;
+    int err = fault_apply(pager, client, &resume);
+    if (resume)
+        sched_ready(client);
+    return err;
 }

@@ -3,10 +3,16 @@
 #define KERNEL_FASTPATH_H
 
 #include <arch/trap_frame.h>
+#include <stdint.h>
 
 /* Called for every system call before the general dispatcher: when tf is a registers-only
  * call or reply-receive that can complete by switching straight to a waiting thread, it does
  * so and does not return. Otherwise it returns and changes nothing. */
 void fastpath_try(trap_frame_t *tf);
+
+/* The current thread's fault message (thread_t.fault_msg) goes straight to a pager thread
+ * already waiting on ep, and the pager runs; returns only if that is not possible now. */
+struct endpoint;
+void fastpath_fault(struct endpoint *ep, uint64_t badge);
 
 #endif

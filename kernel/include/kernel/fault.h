@@ -10,6 +10,9 @@ void fault_handle(trap_frame_t *tf);
 /* pager replied to client, which is blocked on a fault: check, map, resume or stop it.
  * Returns what the pager's reply call returns. */
 int fault_resolve(thread_t *pager, thread_t *client);
+/* The checking and mapping half of fault_resolve: *resume says whether client may run again
+ * (otherwise it was stopped). */
+int fault_apply(thread_t *pager, thread_t *client, bool *resume);
 /* client's fault can never be answered (its pager went away): stop it with a log line. */
 void fault_abandon(thread_t *client, const char *why);
 
