@@ -3,6 +3,7 @@
 #include <arch/memlayout.h>
 #include <arch/vspace.h>
 #include <kernel/asid.h>
+#include <kernel/ipc.h>
 #include <kernel/page.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -128,6 +129,11 @@ static void teardown(space_t *s, int status)
         s->handles->used--;
         kobj_handle_closed(o, e->rights);
         kobj_put(o);
+    }
+    if (s->watch) {
+        notification_signal(s->watch, s->watch_bits);
+        kobj_put(&s->watch->obj);
+        s->watch = NULL;
     }
     if (s->is_root_task) {
         printk("init: process ended with status %d; halting\n", status);

@@ -666,6 +666,41 @@ static long sys_vm_phys(trap_frame_t *tf)
     return (long)(m.pa | (tf->x[1] & (PAGE_SIZE - 1)));
 }
 
+static long sys_space_watch(trap_frame_t *tf)
+{
+    space_t *s;
+    notification_t *n;
+    long err = lookup((fl_handle_t)tf->x[0], FL_OBJ_SPACE, FL_RIGHT_READ, (void **)&s);
+    if (!err)
+        err = lookup((fl_handle_t)tf->x[1], FL_OBJ_NOTIFICATION, FL_RIGHT_WRITE, (void **)&n);
+    if (err)
+        return err;
+    if (tf->x[2] == 0 || (tf->x[2] >> 63))
+        return FL_EINVAL;
+    if (s->dead) {
+        notification_signal(n, tf->x[2]);
+        return FL_OK;
+    }
+    kobj_get(&n->obj);
+    if (s->watch)
+        kobj_put(&s->watch->obj);
+    s->watch = n;
+    s->watch_bits = tf->x[2];
+    return FL_OK;
+}
+
+static long sys_space_status(trap_frame_t *tf)
+{
+    space_t *s;
+    long err = lookup((fl_handle_t)tf->x[0], FL_OBJ_SPACE, FL_RIGHT_READ, (void **)&s);
+    if (err)
+        return err;
+    if (!s->dead)
+        return 0;
+    tf->x[1] = (uint64_t)(int64_t)s->exit_status;
+    return 1;
+}
+
 static const syscall_fn syscalls[FL_SYS_COUNT] = {
     [FL_SYS_DEBUG_WRITE] = sys_debug_write,
     [FL_SYS_SYSTEM_INFO] = sys_system_info,
@@ -704,6 +739,8 @@ static const syscall_fn syscalls[FL_SYS_COUNT] = {
     [FL_SYS_THREAD_SET_HANDLER] = sys_thread_set_handler,
     [FL_SYS_VM_HARVEST] = sys_vm_harvest,
     [FL_SYS_VM_PHYS] = sys_vm_phys,
+    [FL_SYS_SPACE_WATCH] = sys_space_watch,
+    [FL_SYS_SPACE_STATUS] = sys_space_status,
 };
 
 void syscall_dispatch(trap_frame_t *tf)

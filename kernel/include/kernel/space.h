@@ -20,6 +20,8 @@ typedef struct space {
     bool dead;         /* torn down: no threads, no mappings, no handles */
     bool is_root_task; /* init: when it ends, the system ends */
     int exit_status;
+    struct notification *watch; /* signalled with watch_bits when the process ends */
+    uint64_t watch_bits;
     uint32_t id;
 } space_t;
 

@@ -63,8 +63,12 @@ enum fl_syscall {
     FL_SYS_THREAD_SET_HANDLER = 34, /* (thread h, FL_HANDLER_*, endpoint h or 0 to clear) */
     FL_SYS_VM_HARVEST = 35,         /* (space h, vaddr, pages <= 512, uint64_t *bitmap out):
                                        read and clear accessed bits -> pages accessed */
-    FL_SYS_VM_PHYS = 36, /* (space h, vaddr, pool h with MANAGE) -> physical address of the
-                            frame mapped there, if the pool owns it: for device DMA */
+    FL_SYS_VM_PHYS = 36,      /* (space h, vaddr, pool h with MANAGE) -> physical address of the
+                                 frame mapped there, if the pool owns it: for device DMA */
+    FL_SYS_SPACE_WATCH = 37,  /* (space h with READ, notification h with WRITE, bits): signal
+                                 bits when the process ends (at once if it already has) */
+    FL_SYS_SPACE_STATUS = 38, /* (space h with READ) -> 0 while alive; 1 when ended, with its
+                                 exit status in x1 */
     FL_SYS_COUNT
 };
 
