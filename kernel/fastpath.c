@@ -28,6 +28,7 @@ static __attribute__((noreturn)) void switch_user(thread_t *prev, thread_t *next
     if (next->slice == 0)
         next->slice = TIMESLICE_TICKS;
     current = next;
+    arch_tls_switch(&prev->tls, next->tls);
     arch_return_to_user(next->tf);
 }
 
@@ -50,14 +51,16 @@ static bool registers_only(uint64_t tag)
     return (tag & 0xfff) <= FL_MSG_REG_WORDS; /* no handles, at most 4 words, no junk bits */
 }
 
+/* Registers beyond the message's word count read as 0: nothing of the sender leaks. */
 static void copy_message(const trap_frame_t *from, trap_frame_t *to, uint64_t badge)
 {
+    unsigned words = FL_TAG_WORDS(from->x[1]);
     to->x[0] = 0;
     to->x[1] = from->x[1];
-    to->x[2] = from->x[2];
-    to->x[3] = from->x[3];
-    to->x[4] = from->x[4];
-    to->x[5] = from->x[5];
+    to->x[2] = words > 0 ? from->x[2] : 0;
+    to->x[3] = words > 1 ? from->x[3] : 0;
+    to->x[4] = words > 2 ? from->x[4] : 0;
+    to->x[5] = words > 3 ? from->x[5] : 0;
     to->x[6] = badge;
 }
 
@@ -65,8 +68,8 @@ static void copy_message(const trap_frame_t *from, trap_frame_t *to, uint64_t ba
 static thread_t *take_receiver(endpoint_t *ep, thread_t *self)
 {
     thread_t *r = ep->receivers;
-    if (ep->closed || !r || r->prio < self->prio || r->prio < sched_highest_ready())
-        return NULL;
+    if (ep->closed || !r || r->reply_to || r->prio < self->prio || r->prio < sched_highest_ready())
+        return NULL; /* owing a reply: the general path settles the old caller first */
     if (r->qnext == r) {
         ep->receivers = NULL;
     } else {

@@ -28,14 +28,21 @@ static void report(thread_t *t, const char *what, const char *why)
 {
     uint64_t *m = t->fault_msg;
     unsigned info_access = FL_FAULT_ACCESS(m[4]);
-    printk("fault: thread %u (space %u): %s %s at %#lx, pc %#lx (ESR %#lx): %s; thread stopped\n",
-           t->id, t->space->id, what, info_access < 3 ? access_names[info_access] : "?",
-           (unsigned long)m[1], (unsigned long)m[2], (unsigned long)m[3], why);
+    printk("fault: thread %u (space %u): %s %s at %#lx, pc %#lx (ESR %#lx): %s; %s\n", t->id,
+           t->space->id, what, info_access < 3 ? access_names[info_access] : "?",
+           (unsigned long)m[1], (unsigned long)m[2], (unsigned long)m[3], why,
+           t->fault_in_kernel ? "the system call fails" : "thread stopped");
 }
 
 static void stop(thread_t *t)
 {
     t->in_fault = false;
+    if (t->fault_in_kernel) { /* a syscall's copy: the syscall fails, the thread goes on */
+        t->fault_failed = true;
+        if (t != current)
+            sched_ready(t);
+        return;
+    }
     t->space->exit_status = -1;
     thread_kill(t);
 }
@@ -44,6 +51,62 @@ void fault_abandon(thread_t *client, const char *why)
 {
     report(client, "unresolved", why);
     stop(client);
+}
+
+/* Builds the pending fault message of t. */
+static void set_message(thread_t *t, const fault_decoded_t *d, uint64_t pc, uint64_t esr)
+{
+    t->fault_seq++;
+    t->fault_msg[0] = FL_TAG(d->is_memory ? FL_LABEL_PAGE_FAULT : FL_LABEL_EXCEPTION, 4, 0);
+    t->fault_msg[1] = d->addr;
+    t->fault_msg[2] = pc;
+    t->fault_msg[3] = esr;
+    t->fault_msg[4] = FL_FAULT_INFO(d->access, d->kind, d->level, d->flags, t->fault_seq);
+}
+
+/* Settles what needs no pager: a stale TLB entry or a cleared access flag. */
+static bool settle_locally(thread_t *t, const fault_decoded_t *d)
+{
+    if (!d->is_memory || !(d->flags & FL_FAULT_FAR_VALID) || d->addr >= USER_TOP)
+        return false;
+    vs_mapping_t m;
+    vspace_lookup(t->space->root, d->addr & PAGE_MASK, &m);
+    if (!m.valid)
+        return false;
+    if (d->kind == FL_FAULT_ACCESS_FLAG) {
+        vspace_set_accessed(t->space->root, d->addr & PAGE_MASK); /* software AF */
+        return true;
+    }
+    unsigned need = d->access == FL_FAULT_WRITE  ? FL_PROT_WRITE
+                    : d->access == FL_FAULT_EXEC ? FL_PROT_EXEC
+                                                 : FL_PROT_READ;
+    if ((m.prot & need) == need && d->kind != FL_FAULT_ALIGNMENT && d->kind != FL_FAULT_EXTERNAL) {
+        vspace_flush_page(asid_of(t->space->asid_ctx), d->addr & PAGE_MASK); /* stale TLB */
+        return true;
+    }
+    return false;
+}
+
+bool fault_user_copy(const esr_info_t *e, uint64_t far)
+{
+    thread_t *t = current;
+    fault_decoded_t d;
+
+    if (t->kernel || !e->far_valid || far >= USER_TOP)
+        return false;
+    fault_decode(e, far, false, 0, &d);
+    if (settle_locally(t, &d))
+        return true;
+    if (!t->pager || t->pager->closed)
+        return false;
+    d.flags |= FL_FAULT_SYSCALL;
+    set_message(t, &d, t->tf->elr - 4, e->raw);
+    t->in_fault = true;
+    t->fault_in_kernel = true;
+    t->fault_failed = false;
+    ipc_send(t->pager, t->pager_badge, true); /* blocks until the pager answers */
+    t->fault_in_kernel = false;
+    return !t->fault_failed;
 }
 
 void fault_handle(trap_frame_t *tf)
@@ -59,31 +122,9 @@ void fault_handle(trap_frame_t *tf)
                      arch_copy_from_user(&insn, (const void *)tf->elr, sizeof(insn)) == 0;
     fault_decode(&e, tf->far, have_insn, insn, &d);
 
-    if (d.is_memory && (d.flags & FL_FAULT_FAR_VALID) && d.addr < USER_TOP) {
-        vs_mapping_t m;
-        vspace_lookup(t->space->root, d.addr & PAGE_MASK, &m);
-        unsigned need = d.access == FL_FAULT_WRITE  ? FL_PROT_WRITE
-                        : d.access == FL_FAULT_EXEC ? FL_PROT_EXEC
-                                                    : FL_PROT_READ;
-        if (m.valid && d.kind == FL_FAULT_ACCESS_FLAG) {
-            vspace_set_accessed(t->space->root, d.addr & PAGE_MASK); /* software AF */
-            return;
-        }
-        if (m.valid && (m.prot & need) == need && d.kind != FL_FAULT_ALIGNMENT &&
-            d.kind != FL_FAULT_EXTERNAL) {
-            vspace_flush_page(asid_of(t->space->asid_ctx), d.addr & PAGE_MASK); /* stale TLB */
-            return;
-        }
-    }
-
-    uint64_t label = d.is_memory ? FL_LABEL_PAGE_FAULT : FL_LABEL_EXCEPTION;
-    t->fault_seq++;
-    t->fault_msg[0] = FL_TAG(label, 4, 0);
-    t->fault_msg[1] = d.addr;
-    t->fault_msg[2] = tf->elr;
-    t->fault_msg[3] = tf->esr;
-    t->fault_msg[4] = FL_FAULT_INFO(d.access, d.kind, d.level, d.flags, t->fault_seq);
-
+    if (settle_locally(t, &d))
+        return;
+    set_message(t, &d, tf->elr, tf->esr);
     endpoint_t *ep = d.is_memory ? t->pager : t->exc_handler;
     if (!ep) {
         report(t, d.is_memory ? "bad" : e.ec_name,

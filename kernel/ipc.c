@@ -93,10 +93,8 @@ static void transfer(thread_t *from, thread_t *to, uint64_t badge)
     unsigned words = FL_TAG_WORDS(tag), handles = FL_TAG_HANDLES(tag);
 
     to->tf->x[0] = 0;
-    to->tf->x[2] = from->tf->x[2];
-    to->tf->x[3] = from->tf->x[3];
-    to->tf->x[4] = from->tf->x[4];
-    to->tf->x[5] = from->tf->x[5];
+    for (unsigned i = 0; i < FL_MSG_REG_WORDS; i++) /* nothing of the sender beyond the message */
+        to->tf->x[2 + i] = i < words ? from->tf->x[2 + i] : 0;
     to->tf->x[6] = badge;
     if (words > FL_MSG_REG_WORDS) {
         fl_ipc_buffer_t *src = ipcbuf(from), *dst = ipcbuf(to);
@@ -109,6 +107,19 @@ static void transfer(thread_t *from, thread_t *to, uint64_t badge)
     if (handles)
         handles = transfer_handles(from, to, handles);
     to->tf->x[1] = FL_TAG(FL_TAG_LABEL(tag), words, handles);
+}
+
+static void wake_with_error(thread_t *t, const char *why);
+
+/* server is about to take a new call: a caller it never answered learns it never will. */
+static void drop_unanswered(thread_t *server)
+{
+    thread_t *c = server->reply_to;
+    server->reply_to = NULL;
+    if (c && c->state == TS_REPLY && c->replier == server) {
+        c->replier = NULL;
+        wake_with_error(c, "its server took another call without replying");
+    }
 }
 
 /* Block the current thread and run t (it was just made runnable by us) if it may run now. */
@@ -124,7 +135,8 @@ int ipc_send(endpoint_t *ep, uint64_t badge, bool is_call)
     if (ep->closed) {
         if (self->in_fault) {
             fault_abandon(self, "its pager's endpoint is closed");
-            sched_switch();
+            if (self->state == TS_DEAD)
+                sched_switch();
             return IPC_BLOCKED;
         }
         return FL_EPEER;
@@ -142,6 +154,7 @@ int ipc_send(endpoint_t *ep, uint64_t badge, bool is_call)
     r->ep = NULL;
     transfer(self, r, badge);
     if (is_call) {
+        drop_unanswered(r);
         r->reply_to = self;
         self->replier = r;
         self->state = TS_REPLY;
@@ -166,6 +179,7 @@ int ipc_recv(endpoint_t *ep)
     s->ep = NULL;
     transfer(s, self, s->send_badge);
     if (s->is_call) {
+        drop_unanswered(self);
         self->reply_to = s;
         s->replier = self;
         s->state = TS_REPLY;

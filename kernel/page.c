@@ -5,7 +5,8 @@
 #include <kernel/panic.h>
 #include <kernel/pool.h>
 
-static uint16_t *refs, *owner;
+static uint32_t *refs;
+static uint16_t *owner;
 
 static uint64_t index_of(uint64_t pa)
 {
@@ -21,12 +22,12 @@ static uint64_t index_of(uint64_t pa)
 
 void page_meta_init(void)
 {
-    uint64_t bytes = kernel_frames.total * 2 * sizeof(uint16_t);
+    uint64_t bytes = kernel_frames.total * (sizeof(uint32_t) + sizeof(uint16_t));
     uint64_t n = (bytes + FRAME_SIZE - 1) / FRAME_SIZE, pa;
     if (frame_alloc_contig(&kernel_frames, n, FRAME_SIZE, &pa) != 0)
         panic("no memory for page metadata");
     refs = arch_phys_to_virt(pa);
-    owner = refs + kernel_frames.total;
+    owner = (uint16_t *)(refs + kernel_frames.total);
     for (uint64_t i = 0; i < kernel_frames.total; i++)
         refs[i] = owner[i] = 0;
 }
@@ -38,11 +39,13 @@ void page_set_owner(uint64_t pa, uint16_t pool_id)
     owner[i] = pool_id;
 }
 
-void page_ref(uint64_t pa)
+bool page_ref(uint64_t pa)
 {
     uint64_t i = index_of(pa);
-    BUG_ON(refs[i] == UINT16_MAX);
+    if (refs[i] == UINT32_MAX)
+        return false;
     refs[i]++;
+    return true;
 }
 
 void page_unref(uint64_t pa)

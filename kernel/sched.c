@@ -96,6 +96,7 @@ static void switch_to(thread_t *next)
     if (next->slice == 0)
         next->slice = TIMESLICE_TICKS;
     current = next;
+    arch_tls_switch(&prev->tls, next->tls);
     arch_context_switch(&prev->ctx, &next->ctx);
     reap();
 }

@@ -2,6 +2,7 @@
 #include <arch/arch.h>
 #include <arch/memlayout.h>
 #include <arch/vspace.h>
+#include <faultline/errors.h>
 #include <kernel/asid.h>
 #include <kernel/ipc.h>
 #include <kernel/page.h>
@@ -66,8 +67,8 @@ void space_activate(space_t *s)
 int space_map_frame(space_t *s, uint64_t va, uint64_t pa, unsigned prot, unsigned vsflags)
 {
     vs_mapping_t old;
-    if (!(vsflags & VS_NOREF))
-        page_ref(pa);
+    if (!(vsflags & VS_NOREF) && !page_ref(pa))
+        return FL_EFULL;
     int err =
         vspace_map(s->root, asid_of(s->asid_ctx), va, pa, prot | vsflags, table_alloc, s, &old);
     if (err) {

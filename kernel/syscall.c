@@ -157,6 +157,8 @@ static long sys_handle_mint(trap_frame_t *tf)
                              FL_RIGHT_GRANT, &e);
     if (err)
         return err;
+    if (e->badge)
+        return FL_EPERM; /* a badged handle cannot be re-badged: no impersonating clients */
     return give(e->obj, FL_OBJ_ENDPOINT, e->rights & (uint32_t)tf->x[2], tf->x[1]);
 }
 
@@ -189,8 +191,10 @@ static long sys_pool_create(trap_frame_t *tf)
     long err = lookup((fl_handle_t)tf->x[0], FL_OBJ_POOL, FL_RIGHT_WRITE, (void **)&parent);
     if (err)
         return err;
-    if (tf->x[1] == 0 || tf->x[1] > parent->limit)
+    if (tf->x[1] == 0)
         return FL_EINVAL;
+    if (tf->x[1] + 1 > parent->limit - parent->used)
+        return FL_ENOMEM; /* the quota and the pool object itself must fit in what is free */
     pool_t *p = pool_create(parent, tf->x[1]);
     return p ? give_new(p, FL_OBJ_POOL) : FL_ENOMEM;
 }
@@ -423,7 +427,8 @@ static long sys_thread_set_ipc_buffer(trap_frame_t *tf)
         return FL_EFAULT;
     (void)pa;
     (void)prot;
-    page_ref(m.pa); /* pinned: the kernel writes it through the linear map */
+    if (!page_ref(m.pa)) /* pinned: the kernel writes it through the linear map */
+        return FL_EFULL;
     if (current->ipcbuf_pa)
         page_unref(current->ipcbuf_pa);
     current->ipcbuf_pa = m.pa;

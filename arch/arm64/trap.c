@@ -21,6 +21,17 @@ typedef struct {
 } extable_entry_t;
 extern const extable_entry_t __extable_start[], __extable_end[];
 
+/* A data abort at one of the user-copy instructions (they are in the exception table). */
+static bool is_user_access(const trap_frame_t *tf, const esr_info_t *e)
+{
+    if (e->cls != ESR_CLASS_DATA_ABORT)
+        return false;
+    for (const extable_entry_t *x = __extable_start; x < __extable_end; x++)
+        if (x->insn == tf->elr)
+            return true;
+    return false;
+}
+
 static bool fixup_user_access(trap_frame_t *tf, const esr_info_t *e)
 {
     if (e->cls != ESR_CLASS_DATA_ABORT)
@@ -103,6 +114,8 @@ void trap_entry(trap_frame_t *tf, unsigned kind, bool from_el0)
     } else if (kind == VEC_SYNC) {
         esr_info_t e;
         esr_decode(tf->esr, &e);
+        if (is_user_access(tf, &e) && fault_user_copy(&e, tf->far))
+            return; /* resolved: the user access runs again */
         if (!fixup_user_access(tf, &e))
             kernel_exception(tf, kind, from_el0);
         return; /* resumes at the fixup, which returns FL_EFAULT */

@@ -133,6 +133,7 @@ bool vspace_protect(uint64_t root, uint16_t asid, uint64_t va, unsigned prot)
     pte_t new_pte = pte_make_leaf(pte_addr(prev), 3, to_pte_prot(prot),
                                   device ? PTE_MEM_DEVICE : PTE_MEM_NORMAL) |
                     (prev & PTE_SW_NOREF);
+    new_pte = (new_pte & ~PTE_AF) | (prev & PTE_AF); /* protect is not an access */
     if ((prot & FL_PROT_EXEC) && !(pte_prot(prev) & PTE_PROT_X) && !device)
         sync_icache(pte_addr(prev));
     *slot = new_pte;

@@ -2,6 +2,7 @@
 #ifndef KERNEL_FAULT_H
 #define KERNEL_FAULT_H
 
+#include <arch/esr.h>
 #include <arch/trap_frame.h>
 #include <kernel/thread.h>
 
@@ -10,6 +11,10 @@ void fault_handle(trap_frame_t *tf);
 /* pager replied to client, which is blocked on a fault: check, map, resume or stop it.
  * Returns what the pager's reply call returns. */
 int fault_resolve(thread_t *pager, thread_t *client);
+/* The kernel faulted on a user address while copying for a system call of the current
+ * thread: settle it locally or through the thread's pager (blocking). True when the access
+ * may be retried, false when the system call must fail with FL_EFAULT. */
+bool fault_user_copy(const esr_info_t *e, uint64_t far);
 /* The checking and mapping half of fault_resolve: *resume says whether client may run again
  * (otherwise it was stopped). */
 int fault_apply(thread_t *pager, thread_t *client, bool *resume);

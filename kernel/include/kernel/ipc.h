@@ -19,7 +19,7 @@ typedef struct notification {
 
 /* Each returns 0 / an error for the calling thread, or IPC_BLOCKED when the current thread
  * blocked; the thread that wakes it writes its results into its trap frame. */
-#define IPC_BLOCKED 0x7ffffffe /* no syscall returns this value */
+#define IPC_BLOCKED (-1000) /* neither an error code nor a value any syscall returns */
 
 int ipc_send(endpoint_t *ep, uint64_t badge, bool is_call);
 int ipc_recv(endpoint_t *ep);

@@ -43,6 +43,7 @@ typedef struct thread {
     struct thread *reply_to;      /* the caller this thread owes a reply */
     struct thread *replier;       /* in TS_REPLY: who owes us */
     uint64_t ipcbuf_pa;           /* pinned IPC buffer frame, 0 if none */
+    uint64_t tls;                 /* TPIDR_EL0 while switched out */
     uint64_t ipcbuf_va;
     uint32_t id;
     bool kernel; /* the idle thread */
@@ -50,6 +51,8 @@ typedef struct thread {
     struct endpoint *pager, *exc_handler; /* each holds a reference */
     uint64_t pager_badge, exc_badge;
     bool in_fault;         /* blocked on a fault message: replies are fault replies */
+    bool fault_in_kernel;  /* the fault was the kernel's copy for a syscall of this thread */
+    bool fault_failed;     /* ... and the pager could not resolve it: the syscall fails */
     uint64_t fault_msg[5]; /* tag, w0..w3 of the pending fault message */
     uint32_t fault_seq;
     arch_fpu_t fpu;

@@ -29,6 +29,15 @@ static inline void arch_context_init_user(arch_context_t *ctx, void *tf)
 /* Prepares ctx to run fn(arg) on the stack ending at stack_top (kernel threads: idle). */
 void arch_context_init_kernel(arch_context_t *ctx, void (*fn)(void), uint64_t stack_top);
 
+/* The user thread pointer (TPIDR_EL0, TLS) of the thread switched out / in. */
+static inline void arch_tls_switch(uint64_t *save, uint64_t load)
+{
+    uint64_t v;
+    __asm__ volatile("mrs %0, tpidr_el0" : "=r"(v));
+    *save = v;
+    __asm__ volatile("msr tpidr_el0, %0" ::"r"(load));
+}
+
 void arch_fpu_save(arch_fpu_t *f);
 void arch_fpu_restore(const arch_fpu_t *f);
 /* CPACR_EL1.FPEN: enabled, or trapping (EC 0x07) so the first use can switch state in. */

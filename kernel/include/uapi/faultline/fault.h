@@ -49,6 +49,10 @@
 /* flags */
 #define FL_FAULT_FAR_VALID 1u
 #define FL_FAULT_ATOMIC    2u /* an atomic read-modify-write: reported as a write */
+#define FL_FAULT_SYSCALL                                                                           \
+    4u /* the kernel touched the page for a system call of the thread                              \
+          (pc is the svc); a fail reply makes the call return                                      \
+          FL_EFAULT instead of stopping the thread */
 
 #define FL_FAULT_INFO(access, kind, level, flags, seq)                                             \
     ((uint64_t)(access) | (uint64_t)(kind) << 8 | (uint64_t)((level)&0xff) << 16 |                 \

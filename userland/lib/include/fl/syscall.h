@@ -1,0 +1,298 @@
+/*
+ * System call stubs: one inline function per number in faultline/syscall.h. Each returns the
+ * kernel's x0: 0 or a positive value (a handle, a length, bits) on success, a negative fl_err_t
+ * on failure. The calling convention (svc #0, number in x8, arguments in x0..x5, IPC results in
+ * x1..x6) is documented in faultline/syscall.h and faultline/ipc.h.
+ */
+#ifndef FL_SYSCALL_H
+#define FL_SYSCALL_H
+
+#include <faultline/bootinfo.h>
+#include <faultline/errors.h>
+#include <faultline/ipc.h>
+#include <faultline/syscall.h>
+#include <faultline/types.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* An IPC message as it travels in registers: the tag (FL_TAG), four words and, on receive,
+ * the badge of the sender's endpoint handle. */
+typedef struct fl_msg {
+    uint64_t tag;
+    uint64_t w[FL_MSG_REG_WORDS];
+    uint64_t badge;
+} fl_msg_t;
+
+/* The raw trap: every stub below is this with fixed arguments. x8 comes back clobbered. */
+static inline long fl_syscall6(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                               uint64_t a4, uint64_t a5)
+{
+    register uint64_t x0 __asm__("x0") = a0;
+    register uint64_t x1 __asm__("x1") = a1;
+    register uint64_t x2 __asm__("x2") = a2;
+    register uint64_t x3 __asm__("x3") = a3;
+    register uint64_t x4 __asm__("x4") = a4;
+    register uint64_t x5 __asm__("x5") = a5;
+    register uint64_t x8 __asm__("x8") = nr;
+    __asm__ volatile("svc #0"
+                     : "+r"(x0), "+r"(x1), "+r"(x8)
+                     : "r"(x2), "r"(x3), "r"(x4), "r"(x5)
+                     : "memory");
+    return (long)x0;
+}
+
+/* The IPC trap: x0 = endpoint (ignored by reply), x1 = tag, x2..x5 = words in; x0 = result,
+ * x1 = tag, x2..x5 = words, x6 = badge out. *m is updated only when the kernel reports
+ * success and receive is true (a call, recv or reply_recv). */
+static inline long fl_ipc_trap(uint64_t nr, fl_handle_t ep, fl_msg_t *m, int receive)
+{
+    register uint64_t x0 __asm__("x0") = ep;
+    register uint64_t x1 __asm__("x1") = m->tag;
+    register uint64_t x2 __asm__("x2") = m->w[0];
+    register uint64_t x3 __asm__("x3") = m->w[1];
+    register uint64_t x4 __asm__("x4") = m->w[2];
+    register uint64_t x5 __asm__("x5") = m->w[3];
+    register uint64_t x6 __asm__("x6") = 0;
+    register uint64_t x8 __asm__("x8") = nr;
+    __asm__ volatile("svc #0"
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
+                       "+r"(x8)
+                     :
+                     : "memory");
+    if (receive && (long)x0 >= 0) {
+        m->tag = x1;
+        m->w[0] = x2;
+        m->w[1] = x3;
+        m->w[2] = x4;
+        m->w[3] = x5;
+        m->badge = x6;
+    }
+    return (long)x0;
+}
+
+#define FL_SYSCALL0(nr)       fl_syscall6((nr), 0, 0, 0, 0, 0, 0)
+#define FL_SYSCALL1(nr, a)    fl_syscall6((nr), (uint64_t)(a), 0, 0, 0, 0, 0)
+#define FL_SYSCALL2(nr, a, b) fl_syscall6((nr), (uint64_t)(a), (uint64_t)(b), 0, 0, 0, 0)
+#define FL_SYSCALL3(nr, a, b, c)                                                                   \
+    fl_syscall6((nr), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), 0, 0, 0)
+#define FL_SYSCALL4(nr, a, b, c, d)                                                                \
+    fl_syscall6((nr), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d), 0, 0)
+#define FL_SYSCALL5(nr, a, b, c, d, e)                                                             \
+    fl_syscall6((nr), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d), (uint64_t)(e), 0)
+
+/* --- debugging and system ----------------------------------------------------------------- */
+
+static inline long fl_debug_write(const void *buf, size_t len)
+{
+    return FL_SYSCALL2(FL_SYS_DEBUG_WRITE, buf, len);
+}
+
+static inline long fl_system_info(fl_sysinfo_t *out)
+{
+    return FL_SYSCALL1(FL_SYS_SYSTEM_INFO, out);
+}
+
+/* Powers off with status; needs FL_RIGHT_MANAGE on the root pool. Returns only on error. */
+static inline long fl_system_exit(int status, fl_handle_t root_pool)
+{
+    return FL_SYSCALL2(FL_SYS_SYSTEM_EXIT, (uint64_t)(int64_t)status, root_pool);
+}
+
+/* --- handles -------------------------------------------------------------------------------- */
+
+static inline long fl_handle_close(fl_handle_t h)
+{
+    return FL_SYSCALL1(FL_SYS_HANDLE_CLOSE, h);
+}
+
+static inline long fl_handle_dup(fl_handle_t h, uint32_t rights)
+{
+    return FL_SYSCALL2(FL_SYS_HANDLE_DUP, h, rights);
+}
+
+/* type | rights << 8 */
+static inline long fl_handle_info(fl_handle_t h)
+{
+    return FL_SYSCALL1(FL_SYS_HANDLE_INFO, h);
+}
+
+static inline long fl_handle_mint(fl_handle_t ep, uint64_t badge, uint32_t rights)
+{
+    return FL_SYSCALL3(FL_SYS_HANDLE_MINT, ep, badge, rights);
+}
+
+/* Installs a copy of h (with rights reduced) in space's table; returns its value there. */
+static inline long fl_handle_give(fl_handle_t space, fl_handle_t h, uint32_t rights)
+{
+    return FL_SYSCALL3(FL_SYS_HANDLE_GIVE, space, h, rights);
+}
+
+/* --- pools, spaces, memory ------------------------------------------------------------------ */
+
+static inline long fl_pool_create(fl_handle_t parent, uint64_t frames)
+{
+    return FL_SYSCALL2(FL_SYS_POOL_CREATE, parent, frames);
+}
+
+/* Returns frames used; *limit (if not NULL) gets the pool's limit. */
+static inline long fl_pool_info(fl_handle_t pool, uint64_t *limit)
+{
+    register uint64_t x0 __asm__("x0") = pool;
+    register uint64_t x1 __asm__("x1") = 0;
+    register uint64_t x8 __asm__("x8") = FL_SYS_POOL_INFO;
+    __asm__ volatile("svc #0" : "+r"(x0), "+r"(x1), "+r"(x8) : : "memory");
+    if (limit && (long)x0 >= 0)
+        *limit = x1;
+    return (long)x0;
+}
+
+static inline long fl_space_create(fl_handle_t pool)
+{
+    return FL_SYSCALL1(FL_SYS_SPACE_CREATE, pool);
+}
+
+static inline long fl_space_destroy(fl_handle_t space)
+{
+    return FL_SYSCALL1(FL_SYS_SPACE_DESTROY, space);
+}
+
+static inline long fl_vm_alloc(fl_handle_t space, uint64_t vaddr, uint64_t pages, unsigned prot)
+{
+    return FL_SYSCALL4(FL_SYS_VM_ALLOC, space, vaddr, pages, prot);
+}
+
+/* Maps the frames behind the caller's [src, src + pages) at dst in space. */
+static inline long fl_vm_map(fl_handle_t space, uint64_t dst, uint64_t src, uint64_t pages,
+                             unsigned prot)
+{
+    return FL_SYSCALL5(FL_SYS_VM_MAP, space, dst, src, pages, prot);
+}
+
+static inline long fl_vm_unmap(fl_handle_t space, uint64_t vaddr, uint64_t pages)
+{
+    return FL_SYSCALL3(FL_SYS_VM_UNMAP, space, vaddr, pages);
+}
+
+static inline long fl_vm_protect(fl_handle_t space, uint64_t vaddr, uint64_t pages, unsigned prot)
+{
+    return FL_SYSCALL4(FL_SYS_VM_PROTECT, space, vaddr, pages, prot);
+}
+
+static inline long fl_region_map(fl_handle_t space, fl_handle_t region, uint64_t offset,
+                                 uint64_t vaddr, uint64_t size, unsigned prot)
+{
+    return fl_syscall6(FL_SYS_REGION_MAP, space, region, offset, vaddr, size, prot);
+}
+
+/* --- threads -------------------------------------------------------------------------------- */
+
+/* A stopped thread in space, starting at entry with sp = stack and x0 = arg. */
+static inline long fl_thread_create(fl_handle_t space, uint64_t entry, uint64_t stack, uint64_t arg,
+                                    unsigned priority)
+{
+    return FL_SYSCALL5(FL_SYS_THREAD_CREATE, space, entry, stack, arg, priority);
+}
+
+static inline long fl_thread_start(fl_handle_t thread)
+{
+    return FL_SYSCALL1(FL_SYS_THREAD_START, thread);
+}
+
+static inline __attribute__((noreturn)) void fl_thread_exit(int status)
+{
+    FL_SYSCALL1(FL_SYS_THREAD_EXIT, (uint64_t)(int64_t)status);
+    __builtin_trap();
+}
+
+static inline long fl_yield(void)
+{
+    return FL_SYSCALL0(FL_SYS_YIELD);
+}
+
+static inline long fl_thread_set_ipc_buffer(void *page)
+{
+    return FL_SYSCALL1(FL_SYS_THREAD_SET_IPC_BUFFER, page);
+}
+
+/* --- IPC ------------------------------------------------------------------------------------ */
+
+static inline long fl_endpoint_create(void)
+{
+    return FL_SYSCALL0(FL_SYS_ENDPOINT_CREATE);
+}
+
+static inline long fl_send(fl_handle_t ep, const fl_msg_t *m)
+{
+    fl_msg_t copy = *m;
+    return fl_ipc_trap(FL_SYS_SEND, ep, &copy, 0);
+}
+
+/* Waits for a message on ep; fills *m (tag, words, sender's badge). */
+static inline long fl_recv(fl_handle_t ep, fl_msg_t *m)
+{
+    fl_msg_t none = {0};
+    long r = fl_ipc_trap(FL_SYS_RECV, ep, &none, 1);
+    if (r >= 0)
+        *m = none;
+    return r;
+}
+
+/* Sends *m and waits for the reply, which replaces *m. */
+static inline long fl_call(fl_handle_t ep, fl_msg_t *m)
+{
+    return fl_ipc_trap(FL_SYS_CALL, ep, m, 1);
+}
+
+/* Replies to the caller this thread last received from. */
+static inline long fl_reply(const fl_msg_t *m)
+{
+    fl_msg_t copy = *m;
+    return fl_ipc_trap(FL_SYS_REPLY, 0, &copy, 0);
+}
+
+/* Replies with *m, then waits on ep; the next message replaces *m. */
+static inline long fl_reply_recv(fl_handle_t ep, fl_msg_t *m)
+{
+    return fl_ipc_trap(FL_SYS_REPLY_RECV, ep, m, 1);
+}
+
+static inline long fl_notification_create(void)
+{
+    return FL_SYSCALL0(FL_SYS_NOTIFICATION_CREATE);
+}
+
+static inline long fl_signal(fl_handle_t ntf, uint64_t bits)
+{
+    return FL_SYSCALL2(FL_SYS_SIGNAL, ntf, bits);
+}
+
+/* Waits until some bits are set; returns them and clears them. */
+static inline long fl_wait(fl_handle_t ntf)
+{
+    return FL_SYSCALL1(FL_SYS_WAIT, ntf);
+}
+
+/* Returns the bits set now (clearing them), 0 if none; never blocks. */
+static inline long fl_poll(fl_handle_t ntf)
+{
+    return FL_SYSCALL1(FL_SYS_POLL, ntf);
+}
+
+static inline long fl_irq_bind(fl_handle_t irq, fl_handle_t ntf, uint64_t bits)
+{
+    return FL_SYSCALL3(FL_SYS_IRQ_BIND, irq, ntf, bits);
+}
+
+static inline long fl_irq_ack(fl_handle_t irq)
+{
+    return FL_SYSCALL1(FL_SYS_IRQ_ACK, irq);
+}
+
+/* --- helpers (syscall.c) -------------------------------------------------------------------- */
+
+/* "FL_EPERM" etc. for a result; "FL_OK" for 0 and positive values; "?" for unknown codes. */
+const char *fl_strerror(long err);
+/* The free-frame count from FL_SYS_SYSTEM_INFO, or a negative error. */
+long fl_frames_free(void);
+
+#endif
