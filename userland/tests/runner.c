@@ -172,30 +172,38 @@ static int selected(const char *which, const char *name)
     return 0;
 }
 
+/* Tests registered with FL_TEST() anywhere in init, collected by the linker. */
+extern const test_case_t __start_fl_tests[], __stop_fl_tests[];
+
+static void run_one(const test_case_t *t, unsigned *passed, unsigned *failed)
+{
+    long before = fl_frames_free();
+    const char *why = t->fn();
+    cleanup();
+    long after = frames_settled(before);
+    if (!why && after != before)
+        why = test_failf("frames free %ld before, %ld after (%+ld)", before, after, after - before);
+    if (why) {
+        printf("TEST %s FAIL %s\n", t->name, why);
+        (*failed)++;
+    } else {
+        printf("TEST %s PASS\n", t->name);
+        (*passed)++;
+    }
+}
+
 int tests_run(const char *which)
 {
     unsigned passed = 0, failed = 0;
 
     printf("TESTS START: %s\n", which);
     warm_up();
-    for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-        if (!selected(which, tests[i].name))
-            continue;
-        long before = fl_frames_free();
-        const char *why = tests[i].fn();
-        cleanup();
-        long after = frames_settled(before);
-        if (!why && after != before)
-            why = test_failf("frames free %ld before, %ld after (%+ld)", before, after,
-                             after - before);
-        if (why) {
-            printf("TEST %s FAIL %s\n", tests[i].name, why);
-            failed++;
-        } else {
-            printf("TEST %s PASS\n", tests[i].name);
-            passed++;
-        }
-    }
+    for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+        if (selected(which, tests[i].name))
+            run_one(&tests[i], &passed, &failed);
+    for (const test_case_t *t = __start_fl_tests; t < __stop_fl_tests; t++)
+        if (selected(which, t->name))
+            run_one(t, &passed, &failed);
     if (passed + failed == 0) {
         printf("TEST fl.test FAIL no test is named '%s'\n", which);
         failed++;

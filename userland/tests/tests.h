@@ -28,6 +28,15 @@ typedef struct test_case {
     test_fn fn;
 } test_case_t;
 
+/* Defines and registers a test without touching runner.c: FL_TEST(name) { ... return NULL; }
+ * The linker gathers the entries in section fl_tests; they run after the table in runner.c,
+ * in link order. */
+#define FL_TEST(name)                                                                              \
+    static const char *test_##name(void);                                                          \
+    static const test_case_t fl_test_entry_##name                                                  \
+        __attribute__((used, section("fl_tests"), aligned(8))) = {#name, test_##name};             \
+    static const char *test_##name(void)
+
 /* Formats a failure reason (into a static buffer) and returns it. */
 const char *test_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

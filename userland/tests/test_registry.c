@@ -1,0 +1,7 @@
+/* Checks FL_TEST registration itself: a test defined outside runner.c's table runs. */
+#include "tests.h"
+
+FL_TEST(registry_self)
+{
+    return NULL;
+}
