@@ -18,7 +18,7 @@ static uint32_t next_space_id = 1;
 space_t *space_create(pool_t *pool)
 {
     if (!asids_ready) {
-        asid_init(&asids, 8); /* 8-bit ASIDs work on every CPU; 16 when TCR.AS is set */
+        asid_init(&asids, vspace_asid_bits());
         asids_ready = true;
     }
     space_t *s = kobj_alloc(pool, FL_OBJ_SPACE, sizeof(space_t) + sizeof(handle_table_t));

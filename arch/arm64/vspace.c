@@ -200,6 +200,11 @@ void vspace_teardown(uint64_t root, void (*leaf)(const vs_mapping_t *, void *),
     teardown_level(root, 0, 0, leaf, table_free, ctx);
 }
 
+unsigned vspace_asid_bits(void)
+{
+    return (sysreg_read(tcr_el1) & TCR_AS) ? 16 : 8;
+}
+
 void vspace_activate(uint64_t root, uint16_t asid, bool flush_all)
 {
     uint64_t tcr = sysreg_read(tcr_el1);

@@ -42,6 +42,8 @@ void vspace_set_accessed(uint64_t root, uint64_t va);
 /* Calls leaf() for every mapping and table_free() for every table below root (not root). */
 void vspace_teardown(uint64_t root, void (*leaf)(const vs_mapping_t *m, void *ctx),
                      void (*table_free)(uint64_t pa, void *ctx), void *ctx);
+/* ASID width the MMU was set up with (start.S sets TCR_EL1.AS when the CPU has 16 bits). */
+unsigned vspace_asid_bits(void);
 /* Makes root/asid the current user address space (TTBR0_EL1). root 0: none. */
 void vspace_activate(uint64_t root, uint16_t asid, bool flush_all);
 /* Invalidates one user page's TLB entries (a spurious fault on a stale entry). */
