@@ -20,7 +20,7 @@ target_compile_options(fl_kernel_flags INTERFACE
   -Wall -Wextra -Werror
   -ffreestanding -nostdinc "SHELL:-isystem ${FL_GCC_INCLUDE}"
   -fno-pie -fno-pic -mcmodel=small -march=armv8-a -mgeneral-regs-only
-  -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
+  -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -mno-outline-atomics
   -fno-stack-protector -fno-tree-loop-distribute-patterns -fno-common
   -ffunction-sections -fdata-sections)
 target_include_directories(fl_kernel_flags INTERFACE

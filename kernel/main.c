@@ -80,6 +80,7 @@ void kmain(uint64_t dtb_pa, uint64_t kimage_pa)
 
     if (arch_irq_init(&platform) != 0)
         panic("no usable interrupt controller");
+    arch_smp_start(&platform);
     arch_timer_start(&platform, 100);
     arch_irq_unmask();
 

@@ -28,6 +28,11 @@ static uint64_t psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
     return x0;
 }
 
+uint64_t psci_cpu_on(const platform_t *plat, uint64_t mpidr, uint64_t entry, uint64_t ctx)
+{
+    return psci_call(plat->psci_fn_cpu_on, mpidr, entry, ctx);
+}
+
 /* Semihosting SYS_EXIT (0x18) with ADP_Stopped_ApplicationExit: QEMU exits with code. */
 static void semihost_exit(int code)
 {

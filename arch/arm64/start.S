@@ -158,6 +158,30 @@ boot_build_tables:
 6:  dsb     ishst
     ret
 
+/*
+ * Secondary CPUs, started by PSCI CPU_ON (arch/arm64/smp.c) with x0 = their CPU index, at the
+ * boot EL, MMU off. Same drop to EL1 and MMU set-up as the boot CPU, on the tables it built.
+ */
+    .globl  secondary_entry
+secondary_entry:
+    mov     x19, x0
+    mrs     x1, CurrentEL
+    lsr     x1, x1, #2
+    cmp     x1, #2
+    b.ne    1f
+    bl      el2_drop_to_el1
+1:  ldr     x0, =SCTLR_BOOT
+    msr     sctlr_el1, x0
+    isb
+    adrp    x0, secondary_stacks                /* physical: each CPU's stack top */
+    add     x0, x0, :lo12:secondary_stacks
+    add     x1, x19, #1
+    lsl     x1, x1, #SECONDARY_STACK_SHIFT
+    add     sp, x0, x1
+    bl      boot_enable_mmu
+    ldr     x0, =secondary_high
+    br      x0
+
 boot_enable_mmu:
     ldr     x0, =0x0400ff                   /* MAIR_EL1: attr0 Normal WB, attr1 nGnRnE, attr2 nGnRE */
     msr     mair_el1, x0
@@ -200,6 +224,20 @@ high_entry:
     bl      kmain
     b       .
 
+secondary_high:
+    ldr     x0, =secondary_stacks
+    add     x1, x19, #1
+    lsl     x1, x1, #SECONDARY_STACK_SHIFT
+    add     sp, x0, x1
+    ldr     x0, =exception_vectors
+    msr     vbar_el1, x0
+    isb
+    mov     x29, #0
+    mov     x30, #0
+    mov     x0, x19
+    bl      smp_secondary_main
+    b       .
+
     .ltorg
 
     .section .bss.pagetables, "aw", %nobits
@@ -214,6 +252,8 @@ kimg_l3:        .skip 4096 * KIMG_L3_TABLES
 
     .section .bss.stack, "aw", %nobits
     .balign 16
+    .globl  secondary_stacks
+secondary_stacks: .skip (1 << SECONDARY_STACK_SHIFT) * MAX_CPUS
 boot_stack:     .skip BOOT_STACK_SIZE
     .globl  boot_stack_top
 boot_stack_top:

@@ -45,6 +45,9 @@ __attribute__((noreturn)) void arch_halt(int code);
 void arch_pmu_init(bool user_access);
 uint64_t arch_pmu_instructions(void);
 
+/* Start the other CPUs the DTB lists (they park; the scheduler uses the boot CPU). */
+void arch_smp_start(const platform_t *plat);
+
 /* Debugging. */
 void arch_backtrace_here(void);
 void arch_selftest_kernel_fault(void);

@@ -32,5 +32,7 @@
 #define KIMG_L3_TABLES  4 /* the boot tables map an image of up to 4 x 2 MiB */
 #define BOOT_STACK_SIZE 16384
 #define KSTACK_SIZE     16384
+#define MAX_CPUS        8
+#define SECONDARY_STACK_SHIFT 12 /* 4 KiB each: secondaries only park for now */
 
 #endif
