@@ -125,6 +125,13 @@ void fault_handle(trap_frame_t *tf)
     if (settle_locally(t, &d))
         return;
     set_message(t, &d, tf->elr, tf->esr);
+    if (d.is_memory && (d.flags & FL_FAULT_FAR_VALID) && d.addr >= USER_TOP) {
+        /* No pager can map kernel memory: say so without asking one. */
+        report(t, "bad", "kernel address");
+        stop(t);
+        sched_switch();
+        return;
+    }
     endpoint_t *ep = d.is_memory ? t->pager : t->exc_handler;
     if (!ep) {
         report(t, d.is_memory ? "bad" : e.ec_name,
