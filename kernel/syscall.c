@@ -111,8 +111,8 @@ static long sys_system_exit(trap_frame_t *tf)
         return err;
     if (p != pool_root())
         return FL_EPERM;
-    printk("faultline: system exit requested with status %d after %lu timer ticks\n",
-           (int)tf->x[0], (unsigned long)arch_timer_ticks());
+    printk("faultline: system exit requested with status %d after %lu timer ticks\n", (int)tf->x[0],
+           (unsigned long)arch_timer_ticks());
     arch_halt((int)tf->x[0]);
 }
 

@@ -29,10 +29,10 @@
 #define DEVICE_VA_SIZE UL(0x0000008000000000)
 #define KIMAGE_VA      UL(0xffffffff80000000)
 
-#define KIMG_L3_TABLES  4 /* the boot tables map an image of up to 4 x 2 MiB */
-#define BOOT_STACK_SIZE 16384
-#define KSTACK_SIZE     16384
-#define MAX_CPUS        8
+#define KIMG_L3_TABLES        4 /* the boot tables map an image of up to 4 x 2 MiB */
+#define BOOT_STACK_SIZE       16384
+#define KSTACK_SIZE           16384
+#define MAX_CPUS              8
 #define SECONDARY_STACK_SHIFT 12 /* 4 KiB each: secondaries only park for now */
 
 #endif
