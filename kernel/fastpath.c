@@ -14,7 +14,6 @@
 #include <kernel/ipc.h>
 
 extern thread_t *fpu_owner;
-extern thread_t *sched_zombie;
 
 /* Switch to next's user context; this thread resumes later through its trap frame. */
 static __attribute__((noreturn)) void switch_user(thread_t *prev, thread_t *next)

@@ -32,34 +32,9 @@ int handle_install(handle_table_t *t, void *obj, fl_obj_type_t type, uint32_t ri
     return FL_EFULL;
 }
 
-static handle_entry_t *find(handle_table_t *t, fl_handle_t h)
-{
-    unsigned slot = (h & 0xff);
-    if (slot == 0 || slot > HANDLE_TABLE_SIZE)
-        return 0;
-    handle_entry_t *e = &t->e[slot - 1];
-    if (!e->obj || (h >> 8) != e->gen)
-        return 0;
-    return e;
-}
-
-int handle_lookup(handle_table_t *t, fl_handle_t h, fl_obj_type_t type, uint32_t need,
-                  handle_entry_t **out)
-{
-    handle_entry_t *e = find(t, h);
-    if (!e)
-        return FL_EBADH;
-    if (type != FL_OBJ_NONE && e->type != type)
-        return FL_ETYPE;
-    if ((e->rights & need) != need)
-        return FL_EPERM;
-    *out = e;
-    return FL_OK;
-}
-
 int handle_remove(handle_table_t *t, fl_handle_t h, handle_entry_t *removed)
 {
-    handle_entry_t *e = find(t, h);
+    handle_entry_t *e = handle_find(t, h);
     if (!e)
         return FL_EBADH;
     *removed = *e;

@@ -82,7 +82,7 @@ uint64_t pool_frame_alloc(pool_t *p)
         pool_uncharge(p, 1);
         return 0;
     }
-    memset(arch_phys_to_virt(pa), 0, FRAME_SIZE);
+    arch_zero_page(arch_phys_to_virt(pa));
     if (p != &root)
         kobj_get(&p->obj);
     return pa;

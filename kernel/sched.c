@@ -16,7 +16,7 @@ thread_t *fpu_owner;    /* whose state is in the FP/SIMD registers */
 
 static thread_t *runq[THREAD_PRIORITIES];
 uint32_t sched_runq_bits; /* bit p: run queue p is not empty */
-static bool need_resched;
+bool sched_need_resched;
 static thread_t idle_thread;
 static uint8_t idle_stack[8192] __attribute__((aligned(16)));
 
@@ -52,7 +52,7 @@ void sched_ready(thread_t *t)
     q_push(&runq[t->prio], t);
     sched_runq_bits |= 1u << t->prio;
     if (current && t->prio > current->prio)
-        need_resched = true;
+        sched_need_resched = true;
 }
 
 void sched_unready(thread_t *t)
@@ -116,9 +116,9 @@ void sched_yield(void)
 void sched_preempt_point(void)
 {
     reap();
-    if (!need_resched || current->kernel)
+    if (!sched_need_resched || current->kernel)
         return;
-    need_resched = false;
+    sched_need_resched = false;
     if (!sched_runq_bits || (31 - (unsigned)__builtin_clz(sched_runq_bits)) < current->prio)
         return;
     sched_yield();
@@ -127,7 +127,7 @@ void sched_preempt_point(void)
 void sched_tick(void)
 {
     if (current && !current->kernel && current->slice && --current->slice == 0)
-        need_resched = true;
+        sched_need_resched = true;
 }
 
 void sched_fpu_trap(void)

@@ -60,6 +60,11 @@ void space_activate(space_t *s)
         vspace_activate(0, 0, false);
         return;
     }
+    if ((s->asid_ctx >> 16) == asids.generation) { /* the common case: the ASID is current */
+        asids.active = s->asid_ctx;
+        vspace_activate(s->root, asid_of(s->asid_ctx), false);
+        return;
+    }
     bool flush = asid_activate(&asids, &s->asid_ctx);
     vspace_activate(s->root, asid_of(s->asid_ctx), flush);
 }

@@ -10,7 +10,6 @@
 
 static uint32_t next_thread_id = 1;
 static uint64_t live_threads;
-extern thread_t *sched_zombie;
 extern thread_t *fpu_owner;
 
 uint64_t thread_count(void)

@@ -22,7 +22,6 @@ static pte_t pt_pool[POOL_TABLES][512] __attribute__((aligned(4096)));
 static unsigned pt_pool_used;
 static uint64_t kimage_pa;
 static uint64_t device_va_next = DEVICE_VA_BASE;
-static bool linear_ready;
 
 void arch_early_init(uint64_t pa)
 {
@@ -50,12 +49,6 @@ uint64_t arch_virt_to_phys(const void *p)
     if (in_image(va))
         return va - KIMAGE_VA + kimage_pa;
     return va - LINEAR_BASE;
-}
-
-void *arch_phys_to_virt(uint64_t pa)
-{
-    BUG_ON(!linear_ready);
-    return (void *)(pa + LINEAR_BASE);
 }
 
 /* Table addresses in descriptors are physical; the pool lives in the image. */
@@ -105,6 +98,18 @@ static void kmap(uint64_t va, uint64_t pa, uint64_t size, unsigned prot, pte_mem
     isb();
 }
 
+void arch_zero_page(void *va)
+{
+    uint64_t dczid = sysreg_read(dczid_el0); /* DCZID_EL0: BS = log2(words), DZP = prohibited */
+    if (dczid & (1u << 4)) {
+        memset(va, 0, PAGE_SIZE);
+        return;
+    }
+    uint64_t block = 4UL << (dczid & 0xf);
+    for (uint64_t a = (uint64_t)va; a < (uint64_t)va + PAGE_SIZE; a += block)
+        __asm__ volatile("dc zva, %0" ::"r"(a) : "memory");
+}
+
 void *arch_map_device(uint64_t pa, uint64_t size)
 {
     uint64_t off = pa & (PAGE_SIZE - 1);
@@ -135,7 +140,6 @@ int arch_mmu_init(const platform_t *plat)
         kmap(LINEAR_BASE + m->base, m->base, m->size, PTE_PROT_R | PTE_PROT_W, PTE_MEM_NORMAL,
              true);
     }
-    linear_ready = true;
 
     /* The identity map has served its purpose: no user space yet, so TTBR0 walks are off. */
     sysreg_write(tcr_el1, sysreg_read(tcr_el1) | TCR_EPD0);

@@ -101,7 +101,8 @@ void el0_sync_entry(trap_frame_t *tf)
     } else {
         fault_handle(tf);
     }
-    sched_preempt_point();
+    if (sched_work_pending())
+        sched_preempt_point();
 }
 
 void trap_entry(trap_frame_t *tf, unsigned kind, bool from_el0)

@@ -205,15 +205,19 @@ unsigned vspace_asid_bits(void)
     return (sysreg_read(tcr_el1) & TCR_AS) ? 16 : 8;
 }
 
+static bool ttbr0_walks_on; /* TCR_EL1.EPD0 clear: user space is mapped */
+
 void vspace_activate(uint64_t root, uint16_t asid, bool flush_all)
 {
-    uint64_t tcr = sysreg_read(tcr_el1);
     if (root) {
         sysreg_write(ttbr0_el1, root | ((uint64_t)asid << 48));
-        if (tcr & TCR_EPD0)
-            sysreg_write(tcr_el1, tcr & ~TCR_EPD0);
-    } else {
-        sysreg_write(tcr_el1, tcr | TCR_EPD0);
+        if (!ttbr0_walks_on) {
+            sysreg_write(tcr_el1, sysreg_read(tcr_el1) & ~TCR_EPD0);
+            ttbr0_walks_on = true;
+        }
+    } else if (ttbr0_walks_on) {
+        sysreg_write(tcr_el1, sysreg_read(tcr_el1) | TCR_EPD0);
+        ttbr0_walks_on = false;
     }
     isb();
     if (flush_all)

@@ -6,6 +6,7 @@
 #ifndef KERNEL_HANDLE_H
 #define KERNEL_HANDLE_H
 
+#include <faultline/errors.h>
 #include <faultline/types.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -30,10 +31,33 @@ void handle_table_init(handle_table_t *t);
 /* FL_EFULL when no slot is free. */
 int handle_install(handle_table_t *t, void *obj, fl_obj_type_t type, uint32_t rights,
                    uint64_t badge, fl_handle_t *out);
+/* The live entry h names, or NULL. Inline: every system call starts here. */
+static inline handle_entry_t *handle_find(handle_table_t *t, fl_handle_t h)
+{
+    unsigned slot = h & 0xff;
+    if (slot == 0 || slot > HANDLE_TABLE_SIZE)
+        return 0;
+    handle_entry_t *e = &t->e[slot - 1];
+    if (!e->obj || (h >> 8) != e->gen)
+        return 0;
+    return e;
+}
+
 /* Checks that h names a live entry of type (FL_OBJ_NONE: any type) holding every right in
  * need. FL_EBADH, FL_ETYPE or FL_EPERM otherwise. */
-int handle_lookup(handle_table_t *t, fl_handle_t h, fl_obj_type_t type, uint32_t need,
-                  handle_entry_t **out);
+static inline int handle_lookup(handle_table_t *t, fl_handle_t h, fl_obj_type_t type, uint32_t need,
+                                handle_entry_t **out)
+{
+    handle_entry_t *e = handle_find(t, h);
+    if (!e)
+        return FL_EBADH;
+    if (type != FL_OBJ_NONE && e->type != type)
+        return FL_ETYPE;
+    if ((e->rights & need) != need)
+        return FL_EPERM;
+    *out = e;
+    return FL_OK;
+}
 /* Frees h's slot and returns what it held (for the caller to drop its reference). */
 int handle_remove(handle_table_t *t, fl_handle_t h, handle_entry_t *removed);
 /* Whether install would succeed for n more handles. */

@@ -74,6 +74,13 @@ void sched_unready(thread_t *t);
 void sched_switch(void);
 /* Called on return to user space: preempt if the time slice is used up. */
 void sched_preempt_point(void);
+/* Whether sched_preempt_point has anything to do (checked inline on every return to EL0). */
+extern bool sched_need_resched;
+extern thread_t *sched_zombie;
+static inline bool sched_work_pending(void)
+{
+    return sched_need_resched || sched_zombie;
+}
 void sched_yield(void);
 void sched_tick(void);
 /* Priority of the highest ready thread, 0 when none is ready. */

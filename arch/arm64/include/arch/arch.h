@@ -22,9 +22,15 @@ void arch_console_putc(char c);
 
 /* Memory: the linear map of all RAM, device windows, and the end of the boot identity map. */
 int arch_mmu_init(const platform_t *plat);
-void *arch_phys_to_virt(uint64_t pa);
+/* RAM through the linear map (valid once arch_mmu_init has run). */
+static inline void *arch_phys_to_virt(uint64_t pa)
+{
+    return (void *)(pa + 0xffff000000000000UL); /* LINEAR_BASE, memlayout.h */
+}
 uint64_t arch_virt_to_phys(const void *va);
 void *arch_map_device(uint64_t pa, uint64_t size);
+/* Zeroes one 4 KiB page (DC ZVA when the CPU allows it: a block per instruction). */
+void arch_zero_page(void *va);
 /* Readable bytes at a physical address through the boot identity map (before arch_mmu_init). */
 uint64_t arch_boot_readable(uint64_t pa);
 

@@ -23,7 +23,7 @@
 #define PAGE_MASK  (~(PAGE_SIZE - 1))
 
 #define USER_TOP       UL(0x0001000000000000)
-#define LINEAR_BASE    UL(0xffff000000000000)
+#define LINEAR_BASE    UL(0xffff000000000000) /* also in arch.h: arch_phys_to_virt */
 #define LINEAR_LIMIT   UL(0x0000800000000000) /* highest PA + 1 the linear map can cover */
 #define DEVICE_VA_BASE UL(0xffff800000000000)
 #define DEVICE_VA_SIZE UL(0x0000008000000000)
