@@ -1,0 +1,16 @@
+# The benchmark (userland/bench, docs/benchmarks.md) is not a test: tools/fl bench measures.
+# This only checks that the benchmark image still boots and prints every row, with tiny
+# iteration counts under -icount. It never looks at a figure.
+set(FL_BENCH_INITRD ${FL_TARGET_DIR}/bench-initrd.cpio)
+set(bench_expect --expect "^BENCH_DONE [0-9]+ 0$"
+  --expect "^BENCH_SKIP swap_in not measured yet"
+  --expect "^BENCHMEM start total [0-9]+ free [0-9]+ root_pool_used [0-9]+$")
+foreach(row null_syscall syscall_enosys ipc_round_trip ipc_round_trip_16w ipc_call_leg
+    ipc_reply_leg ipc_round_trip_same_space vm_map_page vm_unmap_page fault_prepared
+    anon_read_fault_zeropage anon_write_fault anon_write_fault_cached cow_fault_child
+    cow_fault_cached file_private_read_nofa file_private_read fault_prepared.deliver
+    fault_prepared.pager fault_prepared.resume cow_fault_child.resume)
+  list(APPEND bench_expect --expect "^BENCH ${row} [0-9]+ [0-9]+ [0-9]+ [0-9]+$")
+endforeach()
+fl_qemu_test(qemu_bench_smoke --gic 3 --cpu cortex-a57 --icount --initrd ${FL_BENCH_INITRD}
+  --append "fl.bench bench.iters=16 bench.batches=1" --exit 0 --timeout 60 ${bench_expect})
