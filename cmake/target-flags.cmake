@@ -22,7 +22,7 @@ target_compile_options(fl_kernel_flags INTERFACE
   -fno-pie -fno-pic -mcmodel=small -march=armv8-a -mgeneral-regs-only
   -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -mno-outline-atomics
   -fno-stack-protector -fno-tree-loop-distribute-patterns -fno-common
-  -ffunction-sections -fdata-sections)
+  -ffunction-sections -fdata-sections -flto)
 target_include_directories(fl_kernel_flags INTERFACE
   ${CMAKE_SOURCE_DIR}/arch/arm64/include
   ${CMAKE_SOURCE_DIR}/kernel/include

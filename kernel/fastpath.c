@@ -47,7 +47,7 @@ static endpoint_t *endpoint_of(trap_frame_t *tf, uint32_t need, uint64_t *badge)
 
 static bool registers_only(uint64_t tag)
 {
-    return (tag & 0xfff) <= FL_MSG_REG_WORDS; /* no handles, at most 4 words, no junk bits */
+    return (tag & 0xffff) <= FL_MSG_REG_WORDS; /* no handles, at most 4 words, no junk bits */
 }
 
 /* Registers beyond the message's word count read as 0: nothing of the sender leaks. */
@@ -61,6 +61,7 @@ static void copy_message(const trap_frame_t *from, trap_frame_t *to, uint64_t ba
     to->x[4] = words > 2 ? from->x[4] : 0;
     to->x[5] = words > 3 ? from->x[5] : 0;
     to->x[6] = badge;
+    to->x[7] = 0;
 }
 
 /* Takes the first waiting receiver of ep if it may run now. */
@@ -94,6 +95,7 @@ void fastpath_fault(endpoint_t *ep, uint64_t badge)
     to->x[4] = self->fault_msg[3];
     to->x[5] = self->fault_msg[4];
     to->x[6] = badge;
+    to->x[7] = self->fault_msg[5];
     r->reply_to = self;
     self->replier = r;
     self->state = TS_REPLY;

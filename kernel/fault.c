@@ -56,6 +56,7 @@ void fault_abandon(thread_t *client, const char *why)
 /* Builds the pending fault message of t. */
 static void set_message(thread_t *t, const fault_decoded_t *d, uint64_t pc, uint64_t esr)
 {
+    t->fault_msg[5] = t->tf->sp_el0; /* for stack-growth decisions */
     t->fault_seq++;
     t->fault_msg[0] = FL_TAG(d->is_memory ? FL_LABEL_PAGE_FAULT : FL_LABEL_EXCEPTION, 4, 0);
     t->fault_msg[1] = d->addr;

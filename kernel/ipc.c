@@ -87,6 +87,7 @@ static void transfer(thread_t *from, thread_t *to, uint64_t badge)
         for (int i = 0; i < 5; i++)
             to->tf->x[1 + i] = from->fault_msg[i];
         to->tf->x[6] = badge;
+        to->tf->x[7] = from->fault_msg[5];
         return;
     }
     uint64_t tag = from->tf->x[1];
@@ -96,6 +97,7 @@ static void transfer(thread_t *from, thread_t *to, uint64_t badge)
     for (unsigned i = 0; i < FL_MSG_REG_WORDS; i++) /* nothing of the sender beyond the message */
         to->tf->x[2 + i] = i < words ? from->tf->x[2 + i] : 0;
     to->tf->x[6] = badge;
+    to->tf->x[7] = 0;
     if (words > FL_MSG_REG_WORDS) {
         fl_ipc_buffer_t *src = ipcbuf(from), *dst = ipcbuf(to);
         if (src && dst)

@@ -72,7 +72,7 @@ static thread_t *pick(void)
     return t;
 }
 
-static void reap(void)
+void sched_reap(void)
 {
     if (sched_zombie && sched_zombie != current) {
         thread_t *z = sched_zombie;
@@ -98,7 +98,7 @@ static void switch_to(thread_t *next)
     current = next;
     arch_tls_switch(&prev->tls, next->tls);
     arch_context_switch(&prev->ctx, &next->ctx);
-    reap();
+    sched_reap();
 }
 
 void sched_switch(void)
@@ -115,7 +115,7 @@ void sched_yield(void)
 
 void sched_preempt_point(void)
 {
-    reap();
+    sched_reap();
     if (!sched_need_resched || current->kernel)
         return;
     sched_need_resched = false;
@@ -142,7 +142,7 @@ void sched_fpu_trap(void)
 static void idle_loop(void)
 {
     for (;;) {
-        reap();
+        sched_reap();
         if (sched_runq_bits) {
             sched_switch();
             continue;

@@ -6,6 +6,7 @@
 #include <fl/layout.h>
 #include <fl/runtime.h>
 #include <fl/syscall.h>
+#include <fl/vm.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,23 +23,33 @@ extern int main(int argc, char **argv);
 extern void __libc_init_array(void);
 void fl_runtime_start(uintptr_t arg) __attribute__((noreturn));
 
+/* The handles the process runs with: from the start page, or set again by a forked child,
+ * whose copy of the start page still names its parent's handles. */
+static fl_runtime_handles_t rt;
+
+fl_runtime_handles_t *fl_runtime_handles(void)
+{
+    return &rt;
+}
+
 fl_handle_t fl_self_space(void)
 {
-    if (fl_bootinfo)
-        return fl_bootinfo->self_space;
-    return fl_start_page ? fl_start_page->self_space : FL_HANDLE_INVALID;
+    return rt.self_space;
 }
 
 fl_handle_t fl_pool(void)
 {
-    if (fl_bootinfo)
-        return fl_bootinfo->root_pool;
-    return fl_start_page ? fl_start_page->pool : FL_HANDLE_INVALID;
+    return rt.pool;
 }
 
 fl_handle_t fl_parent(void)
 {
-    return fl_start_page ? fl_start_page->parent : FL_HANDLE_INVALID;
+    return rt.parent;
+}
+
+fl_handle_t fl_pager(void)
+{
+    return rt.pager;
 }
 
 fl_handle_t fl_start_handle(unsigned i)
@@ -105,7 +116,8 @@ void *sbrk(ptrdiff_t incr)
     uintptr_t old = heap_top, new = old + (uintptr_t)incr;
     if (incr < 0 ? new < FL_HEAP_BASE || new > old : new > FL_HEAP_BASE + FL_HEAP_MAX || new < old)
         goto nomem;
-    if (new > heap_mapped) {
+    /* With a pager the whole heap is one region it fills on first touch (fl_spawn made it). */
+    if (new > heap_mapped && !rt.pager) {
         uint64_t pages = (new - heap_mapped + FL_PAGE_SIZE - 1) / FL_PAGE_SIZE;
         if (fl_vm_alloc(fl_self_space(), heap_mapped, pages, FL_PROT_READ | FL_PROT_WRITE) < 0)
             goto nomem;
@@ -159,9 +171,15 @@ void fl_runtime_start(uintptr_t arg)
     fl_start_arg = (const void *)arg;
     if (arg && *(const uint64_t *)arg == FL_BOOTINFO_MAGIC) {
         fl_bootinfo = (const fl_bootinfo_t *)arg;
+        rt.self_space = fl_bootinfo->self_space;
+        rt.pool = fl_bootinfo->root_pool;
         strcpy(args, "init");
     } else if (arg && *(const uint64_t *)arg == FL_START_MAGIC) {
         fl_start_page = (const fl_start_t *)arg;
+        rt.self_space = fl_start_page->self_space;
+        rt.pool = fl_start_page->pool;
+        rt.parent = fl_start_page->parent;
+        rt.pager = fl_start_page->pager;
         memcpy(args, fl_start_page->args, sizeof(args));
         args[sizeof(args) - 1] = '\0';
     }

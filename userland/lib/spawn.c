@@ -2,7 +2,9 @@
 #include <fl/layout.h>
 #include <fl/runtime.h>
 #include <fl/spawn.h>
+#include <fl/pager_proto.h>
 #include <fl/syscall.h>
+#include <fl/vm.h>
 #include <lib/cpio.h>
 #include <lib/elf.h>
 #include <string.h>
@@ -51,6 +53,77 @@ static long map_filled(fl_handle_t child, uint64_t va, uint64_t pages, unsigned 
     return FL_OK;
 }
 
+/*
+ * The same with the pager owning the pages: [va, va + pages) becomes a pager region, writable
+ * while it is filled; the pages holding bytes (the first `filled` ones) are lent to this
+ * process through LOAD windows in the scratch area and returned; then the region gets its
+ * final rights. Pages past `filled` stay untouched: the pager zero-fills them on first use.
+ */
+static long pager_filled(fl_handle_t pager, uint64_t va, uint64_t pages, uint64_t filled,
+                         unsigned prot, fill_fn fill, const void *ctx, const char **err)
+{
+    unsigned rw = FL_PROT_READ | FL_PROT_WRITE;
+    long r = fl_pager_request(pager, PAGER_REQ_MAP, va, pages * FL_PAGE_SIZE,
+                              (prot | rw) | PAGER_PROTO_FIXED << 8, 0);
+    if (r < 0) {
+        *err = "the pager cannot map a segment";
+        return r;
+    }
+    for (uint64_t done = 0; done < filled;) {
+        uint64_t n = filled - done < PAGER_LOAD_MAX ? filled - done : PAGER_LOAD_MAX;
+        uint64_t at = va + done * FL_PAGE_SIZE;
+        r = fl_pager_request(pager, PAGER_REQ_LOAD, at, FL_SCRATCH_VA, n, 0);
+        if (r < 0) {
+            *err = "the pager cannot lend pages to load";
+            return r;
+        }
+        fill((uint8_t *)FL_SCRATCH_VA, at, n * FL_PAGE_SIZE, ctx);
+        fl_vm_unmap(fl_self_space(), FL_SCRATCH_VA, n);
+        done += n;
+    }
+    if ((prot | rw) != prot &&
+        (r = fl_pager_request(pager, PAGER_REQ_PROTECT, va, pages * FL_PAGE_SIZE, prot, 0)) < 0) {
+        *err = "the pager cannot protect a segment";
+        return r;
+    }
+    return FL_OK;
+}
+
+/* Registers the child with the pager and makes its heap, stack and runtime area regions. */
+static long pager_setup(const fl_spawn_args_t *a, fl_proc_t *out, fl_handle_t *pager,
+                        const char **err)
+{
+    char name[9] = {0};
+    strncpy(name, a->args ? a->args : "?", 8);
+    name[strcspn(name, " ")] = '\0';
+    long r = fl_pager_register(a->pager, out->space, name, a->pager_notify, a->pager_notify_bits,
+                               &out->pager_id, pager);
+    if (r < 0) {
+        *err = "the pager refused to register the process";
+        return r;
+    }
+    uint64_t max = a->stack_max ? a->stack_max : FL_STACK_MAX_DEFAULT;
+    uint64_t initial = FL_STACK_PAGES * FL_PAGE_SIZE < max ? FL_STACK_PAGES * FL_PAGE_SIZE : max;
+    if ((r = fl_pager_request(*pager, PAGER_REQ_STACK, FL_STACK_TOP, initial, max,
+                              FL_STACK_GUARD_DEFAULT)) < 0) {
+        *err = "the pager cannot make the stack";
+        return r;
+    }
+    if ((r = fl_pager_request(*pager, PAGER_REQ_MAP, FL_HEAP_BASE, FL_HEAP_MAX,
+                              (FL_PROT_READ | FL_PROT_WRITE) | PAGER_PROTO_FIXED << 8, 0)) < 0) {
+        *err = "the pager cannot make the heap";
+        return r;
+    }
+    /* The runtime's own pages (threads, IPC buffer) are allocated by the process itself:
+     * a guard keeps the pager from placing anything there. */
+    if ((r = fl_pager_request(*pager, PAGER_REQ_GUARD, FL_RUNTIME_AREA, FL_RUNTIME_SIZE, 0, 0)) <
+        0) {
+        *err = "the pager cannot reserve the runtime area";
+        return r;
+    }
+    return FL_OK;
+}
+
 typedef struct {
     const uint8_t *file;
     const elf_segment_t *seg;
@@ -88,28 +161,40 @@ static long give(fl_handle_t child, fl_handle_t h, uint32_t rights, const char *
 }
 
 static long build(const fl_spawn_args_t *a, const elf_image_t *img, fl_proc_t *out,
-                  const char **err)
+                  fl_handle_t *pager_out, const char **err)
 {
-    fl_handle_t child = out->space;
+    fl_handle_t child = out->space, pager = FL_HANDLE_INVALID;
     fl_start_t st;
     long r;
 
+    if (a->pager && (r = pager_setup(a, out, &pager, err)) < 0)
+        return r;
+    *pager_out = pager;
     for (unsigned i = 0; i < img->count; i++) {
         const elf_segment_t *seg = &img->seg[i];
-        uint64_t start = seg->vaddr & ~(uint64_t)(FL_PAGE_SIZE - 1);
-        uint64_t end = (seg->vaddr + seg->memsz + FL_PAGE_SIZE - 1) & ~(uint64_t)(FL_PAGE_SIZE - 1);
+        uint64_t mask = FL_PAGE_SIZE - 1;
+        uint64_t start = seg->vaddr & ~mask;
+        uint64_t end = (seg->vaddr + seg->memsz + mask) & ~mask;
+        uint64_t fend = (seg->vaddr + seg->filesz + mask) & ~mask;
         seg_ctx_t ctx = {a->image, seg};
-        r = map_filled(child, start, (end - start) / FL_PAGE_SIZE, segment_prot(seg->prot),
-                       fill_segment, &ctx, err);
+        if (pager)
+            r = pager_filled(pager, start, (end - start) / FL_PAGE_SIZE,
+                             (fend - start) / FL_PAGE_SIZE, segment_prot(seg->prot), fill_segment,
+                             &ctx, err);
+        else
+            r = map_filled(child, start, (end - start) / FL_PAGE_SIZE, segment_prot(seg->prot),
+                           fill_segment, &ctx, err);
         if (r < 0)
             return r;
     }
 
-    r = fl_vm_alloc(child, FL_STACK_TOP - FL_STACK_PAGES * FL_PAGE_SIZE, FL_STACK_PAGES,
-                    FL_PROT_READ | FL_PROT_WRITE);
-    if (r < 0) {
-        *err = "cannot allocate the stack";
-        return r;
+    if (!pager) {
+        r = fl_vm_alloc(child, FL_STACK_TOP - FL_STACK_PAGES * FL_PAGE_SIZE, FL_STACK_PAGES,
+                        FL_PROT_READ | FL_PROT_WRITE);
+        if (r < 0) {
+            *err = "cannot allocate the stack";
+            return r;
+        }
     }
 
     memset(&st, 0, sizeof(st));
@@ -151,7 +236,15 @@ static long build(const fl_spawn_args_t *a, const elf_image_t *img, fl_proc_t *o
     st.nhandles = a->nhandles;
     if (a->args)
         strncpy(st.args, a->args, sizeof(st.args) - 1);
-    r = map_filled(child, FL_START_VA, 1, FL_PROT_READ, fill_start, &st, err);
+    if (pager) {
+        r = give(child, pager, FL_RIGHT_WRITE, "cannot give the pager endpoint", err);
+        if (r < 0)
+            return r;
+        st.pager = (fl_handle_t)r;
+        r = pager_filled(pager, FL_START_VA, 1, 1, FL_PROT_READ, fill_start, &st, err);
+    } else {
+        r = map_filled(child, FL_START_VA, 1, FL_PROT_READ, fill_start, &st, err);
+    }
     if (r < 0)
         return r;
 
@@ -161,6 +254,11 @@ static long build(const fl_spawn_args_t *a, const elf_image_t *img, fl_proc_t *o
         return r;
     }
     out->thread = (fl_handle_t)r;
+    fl_handle_t handler = pager ? pager : a->fault_handler;
+    if (handler && (r = fl_thread_set_handler(out->thread, FL_HANDLER_PAGER, handler)) < 0) {
+        *err = "cannot set the thread's pager";
+        return r;
+    }
     r = fl_thread_start(out->thread);
     if (r < 0) {
         *err = "cannot start the thread";
@@ -176,6 +274,7 @@ long fl_spawn(const fl_spawn_args_t *a, fl_proc_t *out, const char **err)
     if (!err)
         err = &dummy;
     out->space = out->thread = FL_HANDLE_INVALID;
+    out->pager_id = 0;
 
     long r = elf_parse(a->image, a->image_size, FL_USER_TOP, &img, err);
     if (r < 0)
@@ -190,7 +289,10 @@ long fl_spawn(const fl_spawn_args_t *a, fl_proc_t *out, const char **err)
         return r;
     }
     out->space = (fl_handle_t)r;
-    r = build(a, &img, out, err);
+    fl_handle_t pager = FL_HANDLE_INVALID;
+    r = build(a, &img, out, &pager, err);
+    if (pager)
+        fl_handle_close(pager); /* the child and its thread hold what they need */
     if (r < 0)
         fl_proc_destroy(out);
     return r;
@@ -240,4 +342,19 @@ void fl_proc_destroy(fl_proc_t *p)
     if (p->thread)
         fl_handle_close(p->thread);
     p->space = p->thread = FL_HANDLE_INVALID;
+}
+
+long fl_proc_wait(const fl_proc_t *p, fl_handle_t notify, uint64_t bits, long *status)
+{
+    /* Bits that arrived while waiting for another child: kept for that child's wait. */
+    static uint64_t pending;
+    while (!(pending & bits)) {
+        long r = fl_wait(notify);
+        if (r < 0)
+            return r;
+        pending |= (uint64_t)r;
+    }
+    pending &= ~bits;
+    long r = fl_space_status(p->space, status);
+    return r == 1 ? FL_OK : r < 0 ? r : FL_EBUSY;
 }

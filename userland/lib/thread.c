@@ -3,6 +3,7 @@
 #include <fl/runtime.h>
 #include <fl/syscall.h>
 #include <fl/thread.h>
+#include <fl/vm.h>
 #include <picotls.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -82,6 +83,9 @@ long fl_thread_spawn(fl_thread_t *t, fl_thread_fn fn, void *arg, unsigned priori
     if (err < 0)
         goto fail;
     t->thread = (fl_handle_t)err;
+    /* In a process with a pager, every thread may touch pager memory (heap, mappings). */
+    if (fl_pager() && (err = fl_thread_set_handler(t->thread, FL_HANDLER_PAGER, fl_pager())) < 0)
+        goto fail;
     err = fl_thread_start(t->thread);
     if (err < 0)
         goto fail;

@@ -53,7 +53,7 @@ typedef struct thread {
     bool in_fault;         /* blocked on a fault message: replies are fault replies */
     bool fault_in_kernel;  /* the fault was the kernel's copy for a syscall of this thread */
     bool fault_failed;     /* ... and the pager could not resolve it: the syscall fails */
-    uint64_t fault_msg[5]; /* tag, w0..w3 of the pending fault message */
+    uint64_t fault_msg[6]; /* tag, w0..w3 and the SP (x7) of the pending fault message */
     uint32_t fault_seq;
     arch_fpu_t fpu;
 } thread_t;
@@ -74,6 +74,8 @@ void sched_unready(thread_t *t);
 void sched_switch(void);
 /* Called on return to user space: preempt if the time slice is used up. */
 void sched_preempt_point(void);
+/* Frees the thread that died while current, once we are off its stack. */
+void sched_reap(void);
 /* Whether sched_preempt_point has anything to do (checked inline on every return to EL0). */
 extern bool sched_need_resched;
 extern thread_t *sched_zombie;

@@ -11,6 +11,8 @@
  *   w1 = faulting PC
  *   w2 = raw ESR_EL1, for pagers that want every detail
  *   w3 = info: access | kind << 8 | (level & 0xff) << 16 | flags << 24 | seq << 32
+ * and in x7 the thread's stack pointer (SP_EL0) at the fault, for stack-growth decisions
+ * (every other message delivers 0 in x7).
  * The pager answers with a reply (FL_SYS_REPLY, or FL_SYS_REPLY_RECV to wait for the next
  * fault in the same call) labelled with one of FL_FAULT_REPLY_*.
  */

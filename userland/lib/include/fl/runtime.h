@@ -26,6 +26,13 @@ extern const fl_start_t *fl_start_page;  /* spawned programs only, else NULL */
 fl_handle_t fl_self_space(void);
 fl_handle_t fl_pool(void);
 fl_handle_t fl_parent(void);
+/* The runtime's copy of the handles above (and the pager's, fl/vm.h); fork's child sets its
+ * own here before it returns to the program. */
+typedef struct fl_runtime_handles {
+    fl_handle_t self_space, pool, parent, pager;
+} fl_runtime_handles_t;
+fl_runtime_handles_t *fl_runtime_handles(void);
+
 /* Extra handle i of the start page (0 if none). */
 fl_handle_t fl_start_handle(unsigned i);
 

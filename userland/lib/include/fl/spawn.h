@@ -11,6 +11,14 @@
  *  6. its first thread: FL_SYS_THREAD_CREATE at the ELF entry, then FL_SYS_THREAD_START.
  * On any failure the half-built space is destroyed: nothing is left behind.
  *
+ * With args->pager (the reference pager's control endpoint, fl/pager_proto.h) the child's
+ * memory belongs to the pager instead: the space is registered with it, every segment, the
+ * start page, the heap (all of FL_HEAP_MAX, filled on touch) and a growable stack are pager
+ * regions; segment bytes are copied in through LOAD windows; the first thread's pager is the
+ * child's badged endpoint, which the child also gets (fl_start_t.pager) for fl/vm.h and fork.
+ * Such a child has no parent endpoint by default: it ends with FL_SYS_THREAD_EXIT, the pager
+ * signals pager_notify when it has freed the child's memory, and fl_proc_wait reads the status.
+ *
  * Not thread-safe (one scratch window per process): spawn from one thread.
  */
 #ifndef FL_SPAWN_H
@@ -34,11 +42,20 @@ typedef struct fl_spawn_args {
     unsigned nhandles;     /* extra handles, given with the matching rights */
     fl_handle_t handles[FL_START_MAX_HANDLES];
     uint32_t rights[FL_START_MAX_HANDLES];
+    fl_handle_t pager;          /* if not 0: the pager's control endpoint (see above) */
+    fl_handle_t pager_notify;   /* if not 0: a notification the pager signals at the end */
+    uint64_t pager_notify_bits; /* with these bits */
+    uint64_t stack_max;         /* bytes the stack may grow to (0: FL_STACK_MAX_DEFAULT) */
+    fl_handle_t fault_handler;  /* without pager: if not 0, the first thread's pager endpoint */
 } fl_spawn_args_t;
+
+#define FL_STACK_MAX_DEFAULT   0x100000UL /* 1 MiB */
+#define FL_STACK_GUARD_DEFAULT 0x10000UL  /* 64 KiB below the limit that never maps */
 
 typedef struct fl_proc {
     fl_handle_t space;  /* all rights */
     fl_handle_t thread; /* its first thread, all rights */
+    uint64_t pager_id;  /* its client id at the pager (STATS, REPORT), 0 without */
 } fl_proc_t;
 
 /* Builds and starts the process. 0, or an fl_err_t with *err (if not NULL) set to a static
@@ -48,6 +65,11 @@ long fl_spawn(const fl_spawn_args_t *args, fl_proc_t *out, const char **err);
 /* fl_spawn of the initrd file named by args->args's first word; image and image_size are
  * ignored. FL_ENOENT when there is no initrd or no such file. */
 long fl_spawn_initrd(const fl_spawn_args_t *args, fl_proc_t *out, const char **err);
+
+/* Waits until the pager signalled `bits` on notify for a process started with pager_notify
+ * (so the pager has freed its memory), then *status = its exit status (-1 if a fault stopped
+ * it). Give each child its own bits. */
+long fl_proc_wait(const fl_proc_t *p, fl_handle_t notify, uint64_t bits, long *status);
 
 /* Stops the process (FL_SYS_SPACE_DESTROY) and closes both handles. Every frame it held is
  * free again once this returns. */

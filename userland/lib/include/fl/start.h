@@ -33,7 +33,7 @@ typedef struct fl_start {
     fl_handle_t self_space; /* the child's own space: MAP (heap) and MANAGE (threads) */
     fl_handle_t pool;       /* a pool it may create objects from, or 0 */
     fl_handle_t parent;     /* endpoint to the spawner, badged, send (WRITE) only; or 0 */
-    fl_handle_t reserved;
+    fl_handle_t pager;      /* its badged pager endpoint, WRITE only (fl/vm.h); or 0 */
     fl_handle_t handles[FL_START_MAX_HANDLES]; /* extra handles, meaning agreed per program */
     /* Command line: words separated by single spaces, NUL-terminated; argv[0] is the name. */
     char args[FL_START_ARGS_MAX];

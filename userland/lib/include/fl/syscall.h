@@ -21,6 +21,7 @@ typedef struct fl_msg {
     uint64_t tag;
     uint64_t w[FL_MSG_REG_WORDS];
     uint64_t badge;
+    uint64_t fault_sp; /* received fault messages: the faulting thread's SP (x7); else 0 */
 } fl_msg_t;
 
 /* The raw trap: every stub below is this with fixed arguments. x8 comes back clobbered. */
@@ -53,10 +54,11 @@ static inline long fl_ipc_trap(uint64_t nr, fl_handle_t ep, fl_msg_t *m, int rec
     register uint64_t x4 __asm__("x4") = m->w[2];
     register uint64_t x5 __asm__("x5") = m->w[3];
     register uint64_t x6 __asm__("x6") = 0;
+    register uint64_t x7 __asm__("x7") = 0;
     register uint64_t x8 __asm__("x8") = nr;
     __asm__ volatile("svc #0"
                      : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
-                       "+r"(x8)
+                       "+r"(x7), "+r"(x8)
                      :
                      : "memory");
     if (receive && (long)x0 >= 0) {
@@ -66,6 +68,7 @@ static inline long fl_ipc_trap(uint64_t nr, fl_handle_t ep, fl_msg_t *m, int rec
         m->w[2] = x4;
         m->w[3] = x5;
         m->badge = x6;
+        m->fault_sp = x7;
     }
     return (long)x0;
 }
@@ -286,6 +289,38 @@ static inline long fl_irq_bind(fl_handle_t irq, fl_handle_t ntf, uint64_t bits)
 static inline long fl_irq_ack(fl_handle_t irq)
 {
     return FL_SYSCALL1(FL_SYS_IRQ_ACK, irq);
+}
+
+/* --- fault forwarding and process ends ------------------------------------------------------- */
+
+/* Sets thread's pager (FL_HANDLER_PAGER) or exception handler to ep (0 clears it). */
+static inline long fl_thread_set_handler(fl_handle_t thread, unsigned which, fl_handle_t ep)
+{
+    return FL_SYSCALL3(FL_SYS_THREAD_SET_HANDLER, thread, which, ep);
+}
+
+/* Reads and clears the access flags of [va, va + pages); bit i of bitmap = page i was used. */
+static inline long fl_vm_harvest(fl_handle_t space, uint64_t va, uint64_t pages, uint64_t *bitmap)
+{
+    return FL_SYSCALL4(FL_SYS_VM_HARVEST, space, va, pages, bitmap);
+}
+
+/* Signals bits on ntf when the process of space ends (at once if it has). */
+static inline long fl_space_watch(fl_handle_t space, fl_handle_t ntf, uint64_t bits)
+{
+    return FL_SYSCALL3(FL_SYS_SPACE_WATCH, space, ntf, bits);
+}
+
+/* 0 while the process lives; 1 once it ended, with its exit status in *status (if not NULL). */
+static inline long fl_space_status(fl_handle_t space, long *status)
+{
+    register uint64_t x0 __asm__("x0") = space;
+    register uint64_t x1 __asm__("x1") = 0;
+    register uint64_t x8 __asm__("x8") = FL_SYS_SPACE_STATUS;
+    __asm__ volatile("svc #0" : "+r"(x0), "+r"(x1), "+r"(x8) : : "memory");
+    if (status && (long)x0 == 1)
+        *status = (long)x1;
+    return (long)x0;
 }
 
 /* --- helpers (syscall.c) -------------------------------------------------------------------- */

@@ -1,0 +1,186 @@
+/*
+ * libpager's effects on faultline (pager/include/pager/ops.h).
+ *
+ * Frames are pages of the pager's own address space in [FRAME_BASE, ...): allocated with
+ * FL_SYS_VM_ALLOC from the pager's pool, so the pool's quota is the pager's memory and running
+ * out of it is an ordinary FL_ENOMEM, which libpager turns into a per-process bad access. A
+ * frame's id is its address here; zero and copy are memset and memcpy. Freeing a frame unmaps
+ * it here: the kernel frees it when its last mapping goes, so a client that still maps it
+ * keeps it alive (libpager only frees after unmapping everywhere anyway).
+ *
+ * Client mappings go through FL_SYS_VM_MAP / VM_UNMAP / VM_PROTECT on the client's space
+ * handle. The kernel's VM_PROTECT only removes rights, so giving rights back is a new map of
+ * the same frame. The faulting page itself is not mapped here: fault.c defers it and answers
+ * with one FL_FAULT_REPLY_MAP, which maps and resumes in the same kernel entry.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+
+#define FRAME_BASE 0x4000000000UL /* 256 GiB: far from the runtime's areas (fl/layout.h) */
+#define FRAME_PROT                                                                                 \
+    (FL_PROT_READ | FL_PROT_WRITE | FL_PROT_EXEC) /* a client map never exceeds                    \
+                                                   the pager's own rights */
+
+static server_t *srv_;
+static uint64_t next_va = FRAME_BASE; /* never used above this */
+static uint64_t *free_va;             /* addresses of freed frames, for reuse */
+static size_t nfree, free_cap;
+
+static struct {
+    client_t *c;
+    uint64_t va;
+    bool set;
+    uint64_t frame;
+    unsigned prot;
+} defer;
+
+void backend_init(server_t *srv)
+{
+    srv_ = srv;
+}
+
+void backend_defer_begin(client_t *c, uint64_t va)
+{
+    defer.c = c;
+    defer.va = va;
+    defer.set = false;
+}
+
+bool backend_defer_end(uint64_t *frame, unsigned *prot)
+{
+    bool set = defer.set;
+    *frame = defer.frame;
+    *prot = defer.prot;
+    defer.c = NULL;
+    defer.set = false;
+    return set;
+}
+
+static bool deferred(client_t *c, uint64_t va, uint64_t frame, unsigned prot)
+{
+    if (c != defer.c || va != defer.va)
+        return false;
+    defer.set = true;
+    defer.frame = frame;
+    defer.prot = prot;
+    return true;
+}
+
+static int alloc_frame(void *ctx, uint64_t *out)
+{
+    (void)ctx;
+    if (nfree == 0 && free_cap == 0) {
+        free_va = malloc(64 * sizeof(*free_va));
+        if (!free_va)
+            return PAGER_ENOMEM;
+        free_cap = 64;
+    }
+    uint64_t va = nfree ? free_va[--nfree] : next_va;
+    long r = fl_vm_alloc(srv_->self, va, 1, FRAME_PROT);
+    if (r < 0) {
+        if (va != next_va)
+            free_va[nfree++] = va;
+        return PAGER_ENOMEM;
+    }
+    if (va == next_va)
+        next_va += FL_PAGE_SIZE;
+    *out = va;
+    return 0;
+}
+
+static void free_frame(void *ctx, uint64_t frame)
+{
+    (void)ctx;
+    fl_vm_unmap(srv_->self, frame, 1);
+    if (nfree == free_cap) {
+        uint64_t *bigger = realloc(free_va, 2 * free_cap * sizeof(*free_va));
+        if (!bigger)
+            return; /* the address is lost, the frame is not: it was unmapped */
+        free_va = bigger;
+        free_cap *= 2;
+    }
+    free_va[nfree++] = frame;
+}
+
+static int zero_frame(void *ctx, uint64_t frame)
+{
+    (void)ctx;
+    memset((void *)frame, 0, FL_PAGE_SIZE);
+    return 0;
+}
+
+static int copy_frame(void *ctx, uint64_t dst, uint64_t src)
+{
+    (void)ctx;
+    memcpy((void *)dst, (const void *)src, FL_PAGE_SIZE);
+    return 0;
+}
+
+static int map(void *ctx, void *space, uint64_t va, uint64_t frame, unsigned prot)
+{
+    (void)ctx;
+    client_t *c = space;
+    if (deferred(c, va, frame, prot) || c->dead)
+        return 0;
+    long r = fl_vm_map(c->space, va, frame, 1, prot);
+    if (r == FL_EPEER) {
+        c->dead = true; /* ended: the watcher will tell; nothing to map into any more */
+        return 0;
+    }
+    return r < 0 ? (int)r : 0;
+}
+
+static int unmap(void *ctx, void *space, uint64_t va)
+{
+    (void)ctx;
+    client_t *c = space;
+    if (c->dead)
+        return 0;
+    long r = fl_vm_unmap(c->space, va, 1);
+    return r < 0 && r != FL_EPEER ? (int)r : 0;
+}
+
+static int protect(void *ctx, void *space, uint64_t va, unsigned prot)
+{
+    (void)ctx;
+    client_t *c = space;
+    pager_page_info_t pi;
+    if (pager_page_info(c->ps, va, &pi) < 0)
+        return PAGER_EINVAL;
+    if (deferred(c, va, pi.frame, prot) || c->dead)
+        return 0;
+    long r;
+    if (prot & ~pi.prot) /* gaining a right: only a new map can do that */
+        r = fl_vm_map(c->space, va, pi.frame, 1, prot);
+    else
+        r = fl_vm_protect(c->space, va, 1, prot);
+    return r < 0 && r != FL_EPEER ? (int)r : 0;
+}
+
+static int harvest(void *ctx, void *space, uint64_t va, bool *accessed, bool *dirty)
+{
+    (void)ctx;
+    client_t *c = space;
+    uint64_t bits = 0;
+    *accessed = *dirty = false;
+    if (c->dead)
+        return 0;
+    long r = fl_vm_harvest(c->space, va, 1, &bits);
+    if (r < 0)
+        return r == FL_EPEER ? 0 : (int)r;
+    *accessed = bits & 1; /* the kernel keeps no dirty bit: callers treat shared pages dirty */
+    return 0;
+}
+
+const pager_ops_t backend_ops = {
+    .alloc_frame = alloc_frame,
+    .free_frame = free_frame,
+    .zero_frame = zero_frame,
+    .copy_frame = copy_frame,
+    .map = map,
+    .unmap = unmap,
+    .protect = protect,
+    .harvest = harvest,
+};

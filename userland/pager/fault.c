@@ -1,0 +1,118 @@
+/*
+ * One page fault: decode the message, let libpager decide, and answer with exactly one reply
+ * (the caller sends it with FL_SYS_REPLY_RECV, so answering and waiting for the next fault is
+ * one kernel entry):
+ *   MAPPED -> FL_FAULT_REPLY_MAP of the frame libpager chose for the faulting page, with the
+ *             rights it chose (backend.c deferred that map into this reply);
+ *   RETRY  -> the same, from libpager's record of the page: the kernel saw it unmapped, so the
+ *             two views differ and the record wins;
+ *   BAD    -> FL_FAULT_REPLY_FAIL with the reason: the kernel stops the thread and logs
+ *             address, access and PC; the pager logs the process name and keeps a report.
+ * The fault message carries no stack pointer, so stack growth is decided without the SP
+ * check (sp = 0): any fault in a stack's growth area grows it.
+ */
+#include <stdio.h>
+
+#include "server.h"
+
+static unsigned fail_reason(pager_bad_reason_t why)
+{
+    switch (why) {
+    case PAGER_BAD_NO_REGION: return FL_FAULT_FAIL_NO_REGION;
+    case PAGER_BAD_NO_PERMISSION: return FL_FAULT_FAIL_PERMISSION;
+    case PAGER_BAD_GUARD:
+    case PAGER_BAD_STACK_LIMIT:
+    case PAGER_BAD_BELOW_SP: return FL_FAULT_FAIL_GUARD;
+    case PAGER_BAD_OUT_OF_MEMORY: return FL_FAULT_FAIL_NO_MEMORY;
+    case PAGER_BAD_IO: return FL_FAULT_FAIL_BUS;
+    case PAGER_BAD_NONE: break;
+    }
+    return FL_FAULT_FAIL_OTHER;
+}
+
+static const char *access_name(unsigned access)
+{
+    return access == FL_FAULT_WRITE ? "write" : access == FL_FAULT_EXEC ? "exec" : "read";
+}
+
+/* "stack overflow" reads better than "guard" when the address is a stack's guard gap. */
+static const char *bad_name(client_t *c, uint64_t addr, pager_bad_reason_t why)
+{
+    pager_region_info_t ri;
+    if (why == PAGER_BAD_GUARD && pager_region_find(c->ps, addr, &ri) == 0 &&
+        ri.backing == PAGER_BACKING_STACK)
+        return "stack overflow (guard gap below the stack limit)";
+    return pager_bad_reason_name(why);
+}
+
+static void reply_fail(fl_msg_t *m, unsigned reason)
+{
+    m->tag = FL_TAG(FL_FAULT_REPLY_FAIL, 1, 0);
+    m->w[0] = reason;
+}
+
+static void reply_map(fl_msg_t *m, uint64_t page, uint64_t frame, unsigned prot)
+{
+    m->tag = FL_TAG(FL_FAULT_REPLY_MAP, 4, 0);
+    m->w[0] = page;
+    m->w[1] = frame;
+    m->w[2] = 1;
+    m->w[3] = prot;
+}
+
+void fault_handle(server_t *srv, client_t *c, fl_msg_t *m)
+{
+    uint64_t addr = m->w[0], pc = m->w[1], info = m->w[3];
+    unsigned access = FL_FAULT_ACCESS(info), kind = FL_FAULT_KIND(info);
+    pager_access_t acc = access == FL_FAULT_WRITE  ? PAGER_ACCESS_WRITE
+                         : access == FL_FAULT_EXEC ? PAGER_ACCESS_EXEC
+                                                   : PAGER_ACCESS_READ;
+    pager_fault_result_t res;
+
+    bool pageable =
+        kind == FL_FAULT_TRANSLATION || kind == FL_FAULT_PERMISSION || kind == FL_FAULT_ACCESS_FLAG;
+    if (!c || !(FL_FAULT_FLAGS(info) & FL_FAULT_FAR_VALID) || !pageable) {
+        if (c)
+            printf("pager: %s: %s fault kind %u at %#llx pc %#llx: not a paging fault\n", c->name,
+                   access_name(access), kind, (unsigned long long)addr, (unsigned long long)pc);
+        reply_fail(m, FL_FAULT_FAIL_OTHER);
+        return;
+    }
+    uint64_t page = addr & ~(uint64_t)(FL_PAGE_SIZE - 1);
+    backend_defer_begin(c, page);
+    int rc = pager_fault(c->ps, addr, acc, m->fault_sp, &res);
+    uint64_t frame;
+    unsigned prot;
+    bool mapped = backend_defer_end(&frame, &prot);
+    if (rc < 0) {
+        reply_fail(m, FL_FAULT_FAIL_OTHER);
+        return;
+    }
+    if (res.outcome == PAGER_FAULT_BAD) {
+        unsigned reason = fail_reason(res.reason);
+        report_add(srv, c, addr, pc, access, reason);
+        printf("pager: %s (client %#llx): bad %s at %#llx, pc %#llx: %s%s\n", c->name,
+               (unsigned long long)c->id, access_name(access), (unsigned long long)addr,
+               (unsigned long long)pc, bad_name(c, addr, res.reason),
+               FL_FAULT_FLAGS(info) & FL_FAULT_SYSCALL ? " (in a system call)"
+                                                       : "; the thread is stopped");
+        reply_fail(m, reason);
+        return;
+    }
+    if (!mapped) {
+        /* RETRY, or MAPPED by a path that mapped nothing new: answer from the record. */
+        pager_page_info_t pi;
+        pager_page_info(c->ps, page, &pi);
+        if (!pi.prot) {
+            reply_fail(m, FL_FAULT_FAIL_OTHER);
+            return;
+        }
+        frame = pi.frame;
+        prot = pi.prot;
+    }
+    if (srv->verbose)
+        printf("pager: %s: %s fault at %#llx -> frame %#llx rights %u%s\n", c->name,
+               access_name(access), (unsigned long long)addr, (unsigned long long)frame, prot,
+               res.stack_grew ? " (stack grew)" : "");
+    reply_map(m, page, frame, prot);
+}

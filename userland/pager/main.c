@@ -1,0 +1,264 @@
+/*
+ * The reference pager: a server on libpager. Started with the service endpoint as start
+ * handle 0 (READ | WRITE | GRANT) and a pool for the frames it hands out; `pager -v` logs every
+ * fault. The protocol is in fl/pager_proto.h; server.h says which file does what.
+ */
+#include <fl/layout.h>
+#include <fl/runtime.h>
+#include <fl/thread.h>
+#include <fl/vm.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "server.h"
+
+static server_t srv;
+static fl_ipc_buffer_t *ipcbuf;
+
+/* The watcher thread: turns process-end notifications into messages for the main loop, which
+ * can only wait on its endpoint. */
+static void watcher(void *arg)
+{
+    fl_handle_t ep = (fl_handle_t)(uintptr_t)arg;
+    for (;;) {
+        long bits = fl_wait(srv.ended);
+        if (bits < 0)
+            return;
+        fl_msg_t m = {.tag = FL_TAG(PAGER_MSG_ENDED, 1, 0), .w = {(uint64_t)bits}};
+        if (fl_call(ep, &m) < 0)
+            return;
+    }
+}
+
+static void reply(fl_msg_t *m, long result, uint64_t w1, uint64_t w2, uint64_t w3)
+{
+    m->tag = FL_TAG(PAGER_REPLY, 4, 0);
+    m->w[0] = (uint64_t)result;
+    m->w[1] = w1;
+    m->w[2] = w2;
+    m->w[3] = w3;
+}
+
+static void name_of(uint64_t word, char out[9])
+{
+    memcpy(out, &word, 8);
+    out[8] = '\0';
+}
+
+/* REGISTER and FORK: a new client over the space in handles[0]. */
+static fl_handle_t new_client(client_t *parent, fl_msg_t *m)
+{
+    unsigned nh = FL_TAG_HANDLES(m->tag), want = 1, flags = (unsigned)m->w[2];
+    fl_handle_t space = ipcbuf->handles[0], loader = 0, notify = 0;
+    if (!parent && (flags & PAGER_REG_LOADER))
+        loader = ipcbuf->handles[want++];
+    if (flags & PAGER_REG_NOTIFY)
+        notify = ipcbuf->handles[want++];
+    char name[9];
+    name_of(m->w[1], name);
+    client_t *c = NULL;
+    long r = nh < want ? FL_EINVAL : client_new(&srv, space, name, &c);
+    if (r == 0) {
+        c->loader = loader;
+        c->notify = notify;
+        c->notify_bits = m->w[0];
+        c->parent_id = parent ? parent->id : 0;
+        r = parent ? pager_fork(parent->ps, c, &c->ps) : pager_space_create(srv.pager, c, &c->ps);
+        if (r == 0)
+            r = client_start(&srv, c);
+        if (r < 0) {
+            c->notify = 0; /* closed below with the other received handles */
+            c->loader = 0;
+            client_end(&srv, c, NULL); /* closes space */
+            space = 0;
+        }
+    }
+    if (r < 0) {
+        printf("pager: cannot %s %s: %s\n", parent ? "fork" : "register", name, fl_strerror(r));
+        for (unsigned i = space ? 0 : 1; i < nh; i++)
+            fl_handle_close(ipcbuf->handles[i]);
+        reply(m, r, 0, 0, 0);
+        return 0;
+    }
+    if (srv.verbose || parent)
+        printf("pager: %s %s (client %#llx)%s%s\n", parent ? "forked" : "registered", c->name,
+               (unsigned long long)c->id, parent ? " from " : "", parent ? parent->name : "");
+    reply(m, (long)c->id, 0, 0, 0);
+    m->tag = FL_TAG(PAGER_REPLY, PAGER_HANDLE_MSG_WORDS, 1); /* see pager_proto.h */
+    ipcbuf->handles[0] = (fl_handle_t)r;
+    ipcbuf->handle_rights[0] = FL_RIGHT_WRITE | FL_RIGHT_GRANT;
+    return (fl_handle_t)r; /* the pager's copy: closed once the reply is delivered */
+}
+
+static void stats(client_t *caller, fl_msg_t *m)
+{
+    client_t *t = m->w[1] ? client_by_id(&srv, m->w[1]) : caller;
+    if (!t && !caller && !m->w[1] && m->w[0] != PAGER_STATS_PAGER) {
+        reply(m, 0, 0, 0, 0); /* control asking about itself: no faults of its own */
+        return;
+    }
+    if (m->w[0] == PAGER_STATS_PAGER && !m->w[1]) {
+        unsigned live = 0;
+        for (unsigned i = 0; i < MAX_CLIENTS; i++)
+            live += srv.clients[i].used;
+        pager_stats_t st = {0};
+        if (caller)
+            pager_space_stats(caller->ps, &st);
+        reply(m, (long)st.bad, st.retries, pager_frames_in_use(srv.pager), live);
+        return;
+    }
+    if (!t || (caller && t != caller && t->parent_id != caller->id)) {
+        reply(m, t ? FL_EPERM : FL_ENOENT, 0, 0, 0);
+        return;
+    }
+    pager_stats_t s;
+    pager_space_stats(t->ps, &s);
+    switch (m->w[0]) {
+    case PAGER_STATS_FAULTS: reply(m, (long)s.minor, s.major, s.resident, s.cow_copies); break;
+    case PAGER_STATS_FILLS:
+        reply(m, (long)s.zero_fills, s.zero_pages, s.cow_upgrades, s.stack_grows);
+        break;
+    case PAGER_STATS_PAGER:
+        reply(m, (long)s.bad, s.retries, pager_frames_in_use(srv.pager), 0);
+        break;
+    default: reply(m, FL_EINVAL, 0, 0, 0); break;
+    }
+}
+
+/* LOAD: make the client's pages present and writable, and lend them to the registrar. */
+static long load(client_t *c, uint64_t va, uint64_t window, uint64_t pages)
+{
+    if (!c->loader)
+        return FL_EPERM;
+    if (pages == 0 || pages > PAGER_LOAD_MAX || (va | window) & (FL_PAGE_SIZE - 1))
+        return FL_EINVAL;
+    for (uint64_t i = 0; i < pages; i++) {
+        uint64_t a = va + i * FL_PAGE_SIZE;
+        pager_fault_result_t res;
+        pager_page_info_t pi;
+        if (pager_fault(c->ps, a, PAGER_ACCESS_WRITE, 0, &res) < 0 ||
+            res.outcome == PAGER_FAULT_BAD)
+            return res.reason == PAGER_BAD_OUT_OF_MEMORY ? FL_ENOMEM : FL_EPERM;
+        pager_page_info(c->ps, a, &pi);
+        long r = fl_vm_map(c->loader, window + i * FL_PAGE_SIZE, pi.frame, 1,
+                           FL_PROT_READ | FL_PROT_WRITE);
+        if (r < 0)
+            return r;
+    }
+    return (long)pages;
+}
+
+static fl_handle_t request(client_t *c, uint64_t badge, fl_msg_t *m)
+{
+    uint64_t label = FL_TAG_LABEL(m->tag), *w = m->w;
+    bool control = badge == 0;
+    long r = FL_EINVAL;
+
+    if (label == PAGER_REQ_REGISTER && control)
+        return new_client(NULL, m);
+    if (label == PAGER_REQ_FORK && c)
+        return new_client(c, m);
+    if (label == PAGER_REQ_STATS && (c || control)) {
+        stats(c, m);
+        return 0;
+    }
+    if (label == PAGER_REQ_REPORT && (c || control)) {
+        const report_t *rep = report_find(&srv, w[0]);
+        client_t *t = client_by_id(&srv, w[0]);
+        if (c && t && t->parent_id != c->id && t != c)
+            rep = NULL;
+        if (rep)
+            reply(m, (long)rep->count, rep->addr, rep->pc, rep->access | rep->reason << 8);
+        else
+            reply(m, 0, 0, 0, 0);
+        return 0;
+    }
+    if (label == PAGER_REQ_QUIT && control) {
+        printf("pager: quitting\n");
+        fflush(stdout);
+        fl_space_destroy(srv.self); /* every thread of the pager, at once */
+    }
+    if (!c) {
+        reply(m, control ? FL_EINVAL : FL_EPERM, 0, 0, 0);
+        return 0;
+    }
+    uint64_t addr = 0;
+    switch (label) {
+    case PAGER_REQ_MAP:
+        r = pager_map_anon(c->ps, w[0], w[1], w[2] & PAGER_PROT_ALL,
+                           PAGER_MAP_PRIVATE | ((w[2] >> 8) & PAGER_PROTO_FIXED), &addr);
+        if (r == 0)
+            r = (long)addr;
+        break;
+    case PAGER_REQ_UNMAP: r = pager_unmap(c->ps, w[0], w[1]); break;
+    case PAGER_REQ_PROTECT: r = pager_protect(c->ps, w[0], w[1], (unsigned)w[2]); break;
+    case PAGER_REQ_STACK: r = pager_map_stack(c->ps, w[0], w[1], w[2], w[3]); break;
+    case PAGER_REQ_GUARD: r = pager_map_guard(c->ps, w[0], w[1]); break;
+    case PAGER_REQ_LOAD: r = load(c, w[0], w[1], w[2]); break;
+    default: r = FL_ENOSYS; break;
+    }
+    reply(m, r, 0, 0, 0);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    srv.verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
+    srv.ep = fl_start_handle(0);
+    srv.self = fl_self_space();
+    ipcbuf = fl_ipcbuf_acquire();
+    long ended = fl_notification_create();
+    long watch_ep = fl_handle_mint(srv.ep, PAGER_BADGE_WATCH, FL_RIGHT_WRITE);
+    if (!srv.ep || !ipcbuf || ended < 0 || watch_ep < 0) {
+        printf("pager: cannot start: no endpoint, IPC buffer or notification\n");
+        return 1;
+    }
+    srv.ended = (fl_handle_t)ended;
+    backend_init(&srv);
+    pager_config_t cfg;
+    pager_config_default(&cfg);
+    cfg.va_min = FL_START_VA;
+    cfg.va_max = FL_USER_TOP;
+    if (pager_create(&backend_ops, &srv, &cfg, &srv.pager) < 0) {
+        printf("pager: cannot create libpager\n");
+        return 1;
+    }
+    fl_thread_t wt;
+    if (fl_thread_spawn(&wt, watcher, (void *)(uintptr_t)watch_ep, FL_PRIORITY_DEFAULT) < 0) {
+        printf("pager: cannot start the watcher thread\n");
+        return 1;
+    }
+    if (srv.verbose)
+        printf("pager: serving\n");
+
+    fl_msg_t m = {.tag = 0};
+    for (;;) {
+        fl_handle_t close_after = 0;
+        long r = fl_reply_recv(srv.ep, &m);
+        if (r < 0) {
+            if (r == FL_EPEER)
+                break;
+            m.tag = 0;
+            continue;
+        }
+        uint64_t label = FL_TAG_LABEL(m.tag);
+        client_t *c = client_by_badge(&srv, m.badge);
+        if (label == FL_LABEL_PAGE_FAULT || label == FL_LABEL_EXCEPTION) {
+            if (label == FL_LABEL_EXCEPTION)
+                c = NULL; /* not a paging matter: the kernel stops and reports the thread */
+            fault_handle(&srv, c, &m);
+        } else if (label == PAGER_MSG_ENDED && m.badge == PAGER_BADGE_WATCH) {
+            client_reap(&srv, m.w[0]);
+            m.tag = FL_TAG(PAGER_REPLY, 0, 0);
+        } else {
+            close_after = request(c, m.badge, &m);
+        }
+        if (close_after) {
+            /* The reply carries a copy of close_after; send it now so ours can go. */
+            fl_reply(&m);
+            fl_handle_close(close_after);
+            m.tag = 0; /* nothing owed any more: the next reply_recv just receives */
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,7 @@
+/* What the pager tests and pgtest agree on. */
+#ifndef PAGER_PGTEST_H
+#define PAGER_PGTEST_H
+
+#define PGTEST_WILD_ADDR 0xdead0000UL /* no region there: the write is a bad access */
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * The reference pager server: libpager (pager/) plus the target backend and an IPC loop.
+ *
+ *   main.c     start-up, the receive loop, request decoding
+ *   backend.c  libpager's ops on the kernel: frames are pages of this process, maps are
+ *              FL_SYS_VM_* calls on the client's space, the faulting page goes in the reply
+ *   client.c   the client table: register, fork, process end, bad-access reports
+ *   fault.c    one page fault: libpager's decision turned into a fault reply
+ *
+ * One thread serves everything (libpager is not thread-safe); a second one only waits for
+ * process-end notifications and forwards them as PAGER_MSG_ENDED.
+ */
+#ifndef PAGER_SERVER_H
+#define PAGER_SERVER_H
+
+#include <faultline/fault.h>
+#include <faultline/types.h>
+#include <fl/pager_proto.h>
+#include <fl/syscall.h>
+#include <pager/pager.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MAX_CLIENTS 62 /* one notification bit each (bit 63 is reserved, 62 for the watcher) */
+
+typedef struct client {
+    bool used;
+    bool dead;          /* its space ended: skip kernel calls on it */
+    uint64_t id;        /* its badge */
+    uint64_t parent_id; /* the client that forked it, 0 if registered by control */
+    char name[16];
+    fl_handle_t space;  /* MAP | READ */
+    fl_handle_t loader; /* the registrar's space (MAP), for LOAD; 0 if none */
+    fl_handle_t notify; /* signalled with notify_bits when the process ends; 0 if none */
+    uint64_t notify_bits;
+    pager_space_t *ps;
+} client_t;
+
+/* A bad access, kept for REPORT after the client is gone. */
+typedef struct report {
+    uint64_t id, count, addr, pc;
+    unsigned access, reason;
+} report_t;
+
+typedef struct server {
+    fl_handle_t ep;    /* the service endpoint (all rights) */
+    fl_handle_t self;  /* own space */
+    fl_handle_t ended; /* notification the kernel signals when a client's space ends */
+    pager_t *pager;
+    bool verbose;
+    client_t clients[MAX_CLIENTS];
+    report_t reports[PAGER_REPORTS];
+    unsigned next_report;
+    uint32_t generation;
+} server_t;
+
+/* backend.c */
+extern const pager_ops_t backend_ops;
+void backend_init(server_t *srv);
+/* The faulting page: while set, a map or protect of (c, va) is deferred into the reply. */
+void backend_defer_begin(client_t *c, uint64_t va);
+/* Ends deferral; true with frame and rights if the page was (re)mapped meanwhile. */
+bool backend_defer_end(uint64_t *frame, unsigned *prot);
+
+/* client.c */
+client_t *client_by_badge(server_t *srv, uint64_t badge);
+client_t *client_by_id(server_t *srv, uint64_t id);
+/* New client over space (taken over); 0 and *out, or an fl_err_t (space not closed). */
+long client_new(server_t *srv, fl_handle_t space, const char *name, client_t **out);
+/* Watch its space, mint its badged endpoint (returned) */
+long client_start(server_t *srv, client_t *c);
+void client_end(server_t *srv, client_t *c, const char *why);
+/* Checks every client whose notification bit is in bits. */
+void client_reap(server_t *srv, uint64_t bits);
+void report_add(server_t *srv, client_t *c, uint64_t addr, uint64_t pc, unsigned access,
+                unsigned reason);
+const report_t *report_find(const server_t *srv, uint64_t id);
+
+/* fault.c: fills *m with the fault reply */
+void fault_handle(server_t *srv, client_t *c, fl_msg_t *m);
+
+#endif
