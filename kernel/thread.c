@@ -86,7 +86,7 @@ void thread_kill(thread_t *t)
     live_threads--;
     space_t *s = t->space;
     if (t == current) {
-        sched_reap(); /* one zombie at a time: free the previous one first */
+        sched_reap();     /* one zombie at a time: free the previous one first */
         sched_zombie = t; /* its stack is in use: freed after the switch */
     } else {
         kobj_put(&t->obj);

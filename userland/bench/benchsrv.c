@@ -191,6 +191,7 @@ static long reply_recv_timed(fl_handle_t ep, fl_msg_t *m)
     register uint64_t x4 __asm__("x4") = m->w[2];
     register uint64_t x5 __asm__("x5") = m->w[3];
     register uint64_t x6 __asm__("x6") = 0;
+    register uint64_t x7 __asm__("x7") = 0; /* the kernel writes it (fault SP, else 0) */
     register uint64_t x8 __asm__("x8") = FL_SYS_REPLY_RECV;
     uint64_t before, after;
     /* The reply switches straight to the client (fast path), so t_reply is stored before the
@@ -198,7 +199,7 @@ static long reply_recv_timed(fl_handle_t ep, fl_msg_t *m)
     __asm__ volatile("isb\n\tmrs %[b], pmevcntr0_el0\n\tstr %[b], [%[sh], #8]\n\tsvc #0\n\t"
                      "isb\n\tmrs %[a], pmevcntr0_el0\n\tstr %[a], [%[sh]]"
                      : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
-                       "+r"(x8), [b] "=&r"(before), [a] "=&r"(after)
+                       "+r"(x7), "+r"(x8), [b] "=&r"(before), [a] "=&r"(after)
                      : [sh] "r"(shared)
                      : "memory");
     m->tag = x1;
@@ -207,6 +208,7 @@ static long reply_recv_timed(fl_handle_t ep, fl_msg_t *m)
     m->w[2] = x4;
     m->w[3] = x5;
     m->badge = x6;
+    m->fault_sp = x7;
     return (long)x0;
 }
 

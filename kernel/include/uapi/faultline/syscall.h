@@ -1,11 +1,12 @@
 /*
  * System call numbers and the calling convention. docs/syscalls.md documents each call.
  *
- * Entry: `svc #0` with the number in x8 and arguments in x0..x5 (IPC calls also use x6, x7).
+ * Entry: `svc #0` with the number in x8 and arguments in x0..x5.
  * Exit:  x0 = result: 0 or a positive value on success, a negative fl_err_t on failure.
- *        IPC calls return more values in x1..x7 (see ipc.h). Other registers are preserved,
- *        except x8 (clobbered) and the FP/SIMD registers when the call blocks (preserved too;
- *        the kernel saves them lazily).
+ *        Calls that receive a message (recv, call, reply_recv) return it in x1..x6 and write x7
+ *        (the faulting thread's SP for a fault message, 0 otherwise; see ipc.h, fault.h).
+ *        Every other register is preserved; treat x8 as clobbered. FP/SIMD registers are
+ *        preserved (the kernel switches them lazily).
  * Every call validates all arguments before changing any state: a rejected call changes nothing.
  * Numbers are ABI: never renumber, only append.
  */
