@@ -24,14 +24,27 @@ static const char *const access_names[] = {"read", "write", "exec"};
 static const char *const fail_names[] = {
     "?", "no region", "no permission", "guard page", "out of memory", "bus error", "refused"};
 
+static const char *const exception_names[] = {"undefined instruction",    "PC alignment fault",
+                                              "SP alignment fault",       "breakpoint",
+                                              "floating-point exception", "system exception"};
+
 static void report(thread_t *t, const char *what, const char *why)
 {
     uint64_t *m = t->fault_msg;
-    unsigned info_access = FL_FAULT_ACCESS(m[4]);
+    const char *end = t->fault_in_kernel ? "the system call fails" : "thread stopped";
+    if (FL_TAG_LABEL(m[0]) == FL_LABEL_EXCEPTION) {
+        unsigned kind = FL_FAULT_KIND(m[4]);
+        const char *name = kind >= FL_EXC_UNDEFINED && kind <= FL_EXC_SYSTEM
+                               ? exception_names[kind - FL_EXC_UNDEFINED]
+                               : "exception";
+        printk("fault: thread %u (space %u): %s at pc %#lx (ESR %#lx): %s; %s\n", t->id,
+               t->space->id, name, (unsigned long)m[2], (unsigned long)m[3], why, end);
+        return;
+    }
+    unsigned access = FL_FAULT_ACCESS(m[4]);
     printk("fault: thread %u (space %u): %s %s at %#lx, pc %#lx (ESR %#lx): %s; %s\n", t->id,
-           t->space->id, what, info_access < 3 ? access_names[info_access] : "?",
-           (unsigned long)m[1], (unsigned long)m[2], (unsigned long)m[3], why,
-           t->fault_in_kernel ? "the system call fails" : "thread stopped");
+           t->space->id, what, access < 3 ? access_names[access] : "?", (unsigned long)m[1],
+           (unsigned long)m[2], (unsigned long)m[3], why, end);
 }
 
 static void stop(thread_t *t)
@@ -135,8 +148,7 @@ void fault_handle(trap_frame_t *tf)
     }
     endpoint_t *ep = d.is_memory ? t->pager : t->exc_handler;
     if (!ep) {
-        report(t, d.is_memory ? "bad" : e.ec_name,
-               d.is_memory ? "no pager" : "no exception handler");
+        report(t, "bad", d.is_memory ? "no pager" : "no exception handler");
         stop(t);
         sched_switch();
         return;

@@ -70,8 +70,10 @@ void thread_kill(thread_t *t)
         page_unref(t->ipcbuf_pa);
         t->ipcbuf_pa = 0;
     }
-    if (fpu_owner == t)
+    if (fpu_owner == t) { /* nobody owns the registers now: the next user must trap */
         fpu_owner = NULL;
+        arch_fpu_enable(0);
+    }
     t->in_fault = false;
     if (t->pager) {
         kobj_put(&t->pager->obj);

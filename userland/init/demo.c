@@ -2,6 +2,7 @@
  * The demo: init spawns pong (a server) and ping (a client whose endpoint handle carries a
  * badge), lets them exchange a few messages, and waits for both to report their exit.
  */
+#include "demo_faults.h"
 #include "demo_pager.h"
 #include "init.h"
 #include <faultline/exit.h>
@@ -79,7 +80,9 @@ int demo_run(void)
     long pong_status = r < 0 ? r : wait_exit((fl_handle_t)reports, CHILD_PONG);
     printf("init: pong served %llu pings and exited with status %ld\n",
            (unsigned long long)quit.w[0], pong_status);
-    if (ping_status == 0 && pong_status == 0 && demo_pager() == 0)
+    printf("init: fault demo: init is the pager of faultdemo; one line per fault\n");
+    int faults_ok = demo_faults_run() == 0;
+    if (ping_status == 0 && pong_status == 0 && faults_ok && demo_pager() == 0)
         status = FL_EXIT_PASS;
     printf("init: demo %s\n", status == FL_EXIT_PASS ? "done" : "FAILED");
 

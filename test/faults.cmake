@@ -1,0 +1,17 @@
+# QEMU tests of fault forwarding (issue 4): the pf_* tests of userland/faulttests on a CPU with
+# LSE atomics (--cpu max), so pf_atomic also runs LDADD and CAS (on cortex-a57 it skips them;
+# qemu_os_tests_* run it there with fl.test=all). init keeps 127 characters of fl.test, so the
+# names are split over two boots. The expected lines are the kernel's reports of refused
+# replies and of pagers that went away.
+set(fl_faults_common --gic 3 --cpu max --initrd ${FL_INITRD} --exit 0 --timeout 100
+  --expect "TESTS DONE: [0-9]+ passed, 0 failed")
+fl_qemu_test(qemu_faults_max_1 ${fl_faults_common}
+  --append "fl.test=pf_levels,pf_permission,pf_misaligned,pf_atomic,pf_map_resume,pf_map_ahead,pf_resume,pf_fail,pf_garbage"
+  --expect "pf_atomic: LSE atomics present" --expect "TEST pf_levels PASS"
+  --expect "unresolved read at 0x80010000, pc 0x[0-9a-f]+ \\(ESR 0x92000007\\): pager page not mapped"
+  --expect "unresolved read at .*: client range outside user space")
+fl_qemu_test(qemu_faults_max_2 ${fl_faults_common}
+  --append "fl.test=pf_stale_reply,pf_pager_dies,pf_pager_exits,pf_ep_closed,pf_harvest,pf_syscall,pf_exceptions,pf_fpu,pf_demo"
+  --expect "its pager ended before replying" --expect "its pager's endpoint was closed"
+  --expect "faulttests: printed from a page the pager mapped during the call"
+  --expect "demo: fault 4: read at 0x5000006000, pc 0x[0-9a-f]+: translation fault, level 3, in a system call")
