@@ -44,6 +44,14 @@ void irq_ack(irq_t *irq)
         gic_unmask(irq->intid);
 }
 
+void irq_unbind(irq_t *irq)
+{
+    gic_mask(irq->intid);
+    if (irq->ntf)
+        kobj_put(&irq->ntf->obj);
+    irq->ntf = NULL;
+}
+
 void irq_destroy_obj(kobj_t *o)
 {
     irq_t *irq = (irq_t *)o;

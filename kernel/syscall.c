@@ -633,6 +633,10 @@ static long sys_irq_bind(trap_frame_t *tf)
     irq_t *irq;
     notification_t *n;
     long err = lookup((fl_handle_t)tf->x[0], FL_OBJ_IRQ, FL_RIGHT_MANAGE, (void **)&irq);
+    if (!err && tf->x[1] == 0) {
+        irq_unbind(irq); /* the notification (and its pool) is free to go */
+        return FL_OK;
+    }
     if (!err)
         err = lookup((fl_handle_t)tf->x[1], FL_OBJ_NOTIFICATION, FL_RIGHT_WRITE, (void **)&n);
     if (err)

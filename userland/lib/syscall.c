@@ -20,6 +20,7 @@ const char *fl_strerror(long err)
         [-FL_EFULL] = "FL_EFULL",
         [-FL_EAGAIN] = "FL_EAGAIN",
         [-FL_ECORRUPT] = "FL_ECORRUPT",
+        [-FL_EIO] = "FL_EIO",
     };
     if (err >= 0)
         return "FL_OK";

@@ -19,5 +19,7 @@ typedef struct irq {
 irq_t *irq_create(pool_t *pool, unsigned intid);
 int irq_bind(irq_t *irq, notification_t *n, uint64_t bits);
 void irq_ack(irq_t *irq);
+/* Masks the line and lets go of the notification. */
+void irq_unbind(irq_t *irq);
 
 #endif

@@ -57,7 +57,7 @@ enum fl_syscall {
     FL_SYS_SIGNAL = 29,              /* (notification h, bits) */
     FL_SYS_WAIT = 30,                /* (notification h) -> bits (and clears them) */
     FL_SYS_POLL = 31,                /* (notification h) -> bits, never blocks */
-    FL_SYS_IRQ_BIND = 32,            /* (irq h, notification h, bits) */
+    FL_SYS_IRQ_BIND = 32,            /* (irq h, notification h, bits); notification 0 unbinds */
     FL_SYS_IRQ_ACK = 33,             /* (irq h): unmask after handling */
 
     /* fault forwarding (faultline/fault.h) */
