@@ -12,61 +12,6 @@
 
 #ifndef DTB_BUILD_DIR
 #error "DTB_BUILD_DIR must name the directory holding the dtb/*.dts compiled with dtc"
-static __attribute__((unused)) void assert_range(phys_range_t r, uint64_t base, uint64_t size,
-                                                 const char *what)
-{
-    cr_assert_eq(r.base, base, "%s base %#lx, expected %#lx", what, (unsigned long)r.base,
-                 (unsigned long)base);
-    cr_assert_eq(r.size, size, "%s size %#lx, expected %#lx", what, (unsigned long)r.size,
-                 (unsigned long)size);
-}
-
-/* What every QEMU virt tree shares: one RAM bank at 1 GiB, PL011 at 0x09000000, the timer PPIs,
- * PSCI 0.2+ IDs, and 32 virtio-mmio transports 0x200 apart on SPIs 16..47. */
-static __attribute__((unused)) void assert_virt_common(const platform_t *p, uint64_t mem_size)
-{
-    cr_assert_eq(p->mem_count, 1);
-    assert_range(p->mem[0], 0x40000000, mem_size, "memory");
-    cr_assert_eq(p->reserved_count, 0);
-    assert_range(p->uart, 0x09000000, 0x1000, "uart");
-    cr_assert_str_eq(p->uart_compat, "arm,pl011");
-    assert_range(p->gicd, 0x08000000, 0x10000, "gicd");
-    cr_assert_eq(p->timer_virt_intid, 27, "virtual timer is PPI 11");
-    cr_assert_eq(p->timer_phys_intid, 30, "non-secure physical timer is PPI 14");
-    cr_assert_eq(p->psci_fn_cpu_on, 0xC4000003u);
-    cr_assert_eq(p->psci_fn_system_off, 0x84000008u);
-    cr_assert_eq(p->psci_fn_system_reset, 0x84000009u);
-    for (unsigned i = 0; i < p->cpu_count; i++)
-        cr_assert_eq(p->cpu_mpidr[i], i, "cpu %u MPIDR", i);
-    cr_assert_eq(p->virtio_count, 32);
-    for (unsigned i = 0; i < 32; i++) {
-        assert_range(p->virtio[i].regs, 0x0a000000 + 0x200 * i, 0x200, "virtio");
-        cr_assert_eq(p->virtio[i].intid, 32 + 16 + i, "virtio %u INTID", i);
-    }
-}
-
-static __attribute__((unused)) void assert_gicv2(const platform_t *p)
-{
-    cr_assert_eq(p->gic_version, 2);
-    assert_range(p->gicc, 0x08010000, 0x10000, "gicc");
-    assert_range(p->gicr, 0, 0, "gicr (none on v2)");
-}
-
-static __attribute__((unused)) void assert_gicv3(const platform_t *p)
-{
-    cr_assert_eq(p->gic_version, 3);
-    assert_range(p->gicr, 0x080a0000, 0xf60000, "gicr");
-    assert_range(p->gicc, 0, 0, "gicc (none on v3)");
-}
-
-static __attribute__((unused)) void assert_no_chosen_extras(const platform_t *p)
-{
-    cr_assert_not(p->has_initrd);
-    cr_assert_eq(p->initrd_start, 0);
-    cr_assert_eq(p->initrd_end, 0);
-    cr_assert_str_eq(p->bootargs, "");
-}
-
 #endif
 
 #define MiB        (1024ULL * 1024)
