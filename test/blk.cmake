@@ -48,5 +48,6 @@ fl_qemu_test(qemu_blk_ioerror --initrd ${FL_INITRD}
 fl_qemu_test(qemu_blk_two_disks --initrd ${FL_INITRD} --drive ${FL_BLK_DISK}
   --drive ${FL_BLK_BAD_DISK} --append "fl.test=blk_session" --exit 0 --timeout 60
   --expect "TESTS DONE: 1 passed, 0 failed")
+# They share the images, and QEMU locks an image it has open: one at a time.
 set_tests_properties(qemu_blk_legacy qemu_blk_modern qemu_blk_ioerror qemu_blk_two_disks
-  PROPERTIES FIXTURES_REQUIRED blk_disks)
+  PROPERTIES FIXTURES_REQUIRED blk_disks RESOURCE_LOCK blk_images)
