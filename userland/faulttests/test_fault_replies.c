@@ -252,3 +252,19 @@ FL_TEST(pf_stale_reply)
     CHECK_EQ(fl_reply(&map), FL_EPEER);
     return fk_expect_end(c, -1);
 }
+
+/* A read of a kernel address from EL0: no pager can map it, so the kernel stops the thread
+ * itself (with a log line) and the pager never hears of it: had the fault been sent here, the
+ * child would wait for a reply and never end. */
+FL_TEST(pf_kernel_address)
+{
+    fk_child_t *c;
+    const char *why;
+    fk_mbox_t mb = {.addr = 0xffff000040000000ULL};
+
+    if ((why = fk_setup()) || (why = fk_child_new(&c, 0, fk_read, &mb, FK_PAGER)) ||
+        (why = fk_child_start(c)) || (why = fk_expect_end(c, -1)))
+        return why;
+    fk_child_free(c);
+    return NULL;
+}
