@@ -99,9 +99,30 @@ pager_bad_reason_t fault_absent(pager_space_t *s, const region_t *r, uint64_t vp
 {
     pager_bad_reason_t reason;
     pte_t np = {0};
-    bool priv = r->flags & PAGER_MAP_PRIVATE;
+    bool priv = r->flags & PAGER_MAP_PRIVATE, copied = false;
 
-    if (r->backing == PAGER_BACKING_FILE) {
+    if (r->backing == PAGER_BACKING_FILE && s->pager->cfg.page_cache) {
+        uint64_t off = r->file_off + (addr_of(vpn) - r->start);
+        bool hit, write = access == PAGER_ACCESS_WRITE;
+        frame_rec_t *cf = cache_get(s->pager, r->file_id, off, &hit, &reason);
+        if (!cf)
+            return reason;
+        if (priv && write) {
+            /* Copy on first write: the cached page itself never changes. */
+            np.u.frame = new_frame(s, FILL_COPY, cf->id, 0, &reason);
+            frame_put(s->pager, cf);
+            if (!np.u.frame)
+                return reason;
+            np.state = PAGER_PAGE_RESIDENT;
+            copied = true;
+        } else {
+            np.u.frame = cf;
+            np.state = PAGER_PAGE_FILE;
+            np.dirty = write;
+        }
+        out->action = hit ? PAGER_ACT_FILE_CACHED : PAGER_ACT_FILE_READ;
+        out->major = !hit;
+    } else if (r->backing == PAGER_BACKING_FILE) {
         uint64_t off = r->file_off + (addr_of(vpn) - r->start);
         np.u.frame = new_frame(s, FILL_FILE, r->file_id, off, &reason);
         if (!np.u.frame)
@@ -130,6 +151,8 @@ pager_bad_reason_t fault_absent(pager_space_t *s, const region_t *r, uint64_t vp
         s->stats.zero_pages++;
     if (out->action == PAGER_ACT_ZERO_FILL)
         s->stats.zero_fills++;
+    if (copied)
+        s->stats.cow_copies++;
     return PAGER_BAD_NONE;
 }
 
@@ -271,5 +294,35 @@ int pager_fault(pager_space_t *s, uint64_t addr, pager_access_t access, uint64_t
         s->stats.major++;
     else
         s->stats.minor++;
+    return PAGER_OK;
+}
+
+int pager_prefetch(pager_space_t *s, uint64_t addr, unsigned max, unsigned *done)
+{
+    if (!s || !done || !s->pager->cfg.page_cache)
+        return PAGER_EINVAL;
+    *done = 0;
+    uint64_t vpn = vpn_of(addr);
+    region_t *r = region_find(&s->regions, addr);
+    if (!r || r->backing != PAGER_BACKING_FILE || !(r->prot & PAGER_PROT_READ))
+        return PAGER_OK;
+    for (unsigned i = 0; i < max && addr_of(vpn + i) < r->end; i++) {
+        pte_t *pte = pagetab_lookup(&s->pt, vpn + i);
+        if (pte && pte->state != PAGER_PAGE_NONE)
+            break;
+        if (!(pte = pagetab_ensure(&s->pt, vpn + i)))
+            break;
+        bool hit;
+        pager_bad_reason_t reason;
+        uint64_t off = r->file_off + (addr_of(vpn + i) - r->start);
+        pte_t np = {.state = PAGER_PAGE_FILE};
+        if (!(np.u.frame = cache_get(s->pager, r->file_id, off, &hit, &reason)))
+            break;
+        if (!install(s, r, vpn + i, pte, np))
+            break;
+        s->pager->cstats.ahead++;
+        (*done)++;
+    }
+    pagetab_prune(&s->pt, vpn, vpn + max);
     return PAGER_OK;
 }

@@ -13,7 +13,9 @@ frame_rec_t *frame_get(pager_t *pager)
     frame_rec_t *f = malloc(sizeof(*f));
     if (!f)
         return NULL;
-    if (pager->ops->alloc_frame(pager->ctx, &f->id) < 0) {
+    /* Out of frames: cached file pages nobody maps are the first to go. */
+    if (pager->ops->alloc_frame(pager->ctx, &f->id) < 0 &&
+        (pager_cache_trim(pager) == 0 || pager->ops->alloc_frame(pager->ctx, &f->id) < 0)) {
         free(f);
         return NULL;
     }

@@ -26,6 +26,26 @@ void frame_put(pager_t *pager, frame_rec_t *f);
 /* The shared zero frame, allocated and zeroed on first use; false if out of memory. */
 bool frame_zero(pager_t *pager, uint64_t *id_out);
 
+/* ---- page cache (cache.c) --------------------------------------------------------------- */
+
+#define CACHE_BUCKETS 256u
+
+typedef struct cache_ent {
+    struct cache_ent *next;
+    uint64_t file, off;
+    frame_rec_t *frame; /* the cache's own reference is one of its shares */
+} cache_ent_t;
+
+/*
+ * The frame of file page (file, off) with a new reference for the caller: from the cache
+ * (*hit), or a fresh frame filled by ops->file_read and cached. NULL with *reason set
+ * (OUT_OF_MEMORY or IO) on failure; nothing changed then.
+ */
+frame_rec_t *cache_get(pager_t *pager, uint64_t file, uint64_t off, bool *hit,
+                       pager_bad_reason_t *reason);
+/* Drop every cached page (pager_destroy). */
+void cache_free_all(pager_t *pager);
+
 /* ---- regions (region.c) ----------------------------------------------------------------- */
 
 typedef struct region {
@@ -104,6 +124,8 @@ struct pager {
     bool have_zero;
     uint64_t zero_id;
     size_t nspaces;
+    cache_ent_t **cache; /* CACHE_BUCKETS chains, allocated on first use */
+    pager_cache_stats_t cstats;
 };
 
 struct pager_space {

@@ -9,6 +9,7 @@ void pager_config_default(pager_config_t *cfg)
     cfg->va_max = VA_LIMIT;
     cfg->zero_page = true;
     cfg->sp_slack = PAGER_STACK_SP_SLACK;
+    cfg->page_cache = false;
 }
 
 int pager_create(const pager_ops_t *ops, void *ctx, const pager_config_t *cfg, pager_t **out)
@@ -38,6 +39,7 @@ int pager_destroy(pager_t *pager)
 {
     if (pager->nspaces)
         return PAGER_EBUSY;
+    cache_free_all(pager);
     if (pager->have_zero)
         pager->ops->free_frame(pager->ctx, pager->zero_id);
     free(pager);

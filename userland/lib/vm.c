@@ -115,3 +115,46 @@ long vm_stats(vm_stats_t *out)
         return FL_EPEER;
     return fl_pager_stats(fl_pager(), 0, out);
 }
+
+long vm_file_open(const char *name, uint64_t *size)
+{
+    uint64_t w[4] = {0};
+    size_t n = strlen(name);
+    if (n == 0 || n >= sizeof(w))
+        return FL_EINVAL;
+    memcpy(w, name, n);
+    fl_msg_t m = {.tag = FL_TAG(PAGER_REQ_FILE_OPEN, 4, 0), .w = {w[0], w[1], w[2], w[3]}};
+    if (!fl_pager())
+        return FL_EPEER;
+    long r = fl_call(fl_pager(), &m);
+    if (r < 0)
+        return r;
+    if (FL_TAG_LABEL(m.tag) != PAGER_REPLY)
+        return FL_EPEER;
+    if ((long)m.w[0] >= 0 && size)
+        *size = m.w[1];
+    return (long)m.w[0];
+}
+
+long vm_map_file(void *hint, size_t length, unsigned prot, unsigned flags, uint64_t id, void **out)
+{
+    uint64_t f = ((flags & VM_FIXED) ? PAGER_PROTO_FIXED : 0) |
+                 ((flags & VM_SHARED) ? PAGER_PROTO_SHARED : 0);
+    long r =
+        fl_pager_request(fl_pager(), PAGER_REQ_MAP_FILE, (uint64_t)hint, length, prot | f << 8, id);
+    if (r >= 0) {
+        *out = (void *)r;
+        r = 0;
+    }
+    return r;
+}
+
+long fl_pager_cache_stats(fl_handle_t ep, vm_cache_stats_t *out)
+{
+    uint64_t a[4];
+    long r = call4(ep, PAGER_REQ_STATS, PAGER_STATS_CACHE, 0, 0, a);
+    if (r < 0)
+        return r;
+    *out = (vm_cache_stats_t){a[0], a[1], a[2], a[3]};
+    return 0;
+}

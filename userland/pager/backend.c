@@ -31,40 +31,66 @@ static size_t nfree, free_cap;
 static struct {
     client_t *c;
     uint64_t va;
-    bool set;
-    uint64_t frame;
-    unsigned prot;
+    unsigned pages;
+    bool set[READ_AHEAD];
+    uint64_t frame[READ_AHEAD];
+    unsigned prot[READ_AHEAD];
 } defer;
+
+static uint64_t window[READ_AHEAD]; /* frame mapped at WINDOW_VA + i pages, 0 if none */
 
 void backend_init(server_t *srv)
 {
     srv_ = srv;
 }
 
-void backend_defer_begin(client_t *c, uint64_t va)
+void backend_defer_begin(client_t *c, uint64_t va, unsigned pages)
 {
     defer.c = c;
     defer.va = va;
-    defer.set = false;
+    defer.pages = pages < 1 ? 1 : pages > READ_AHEAD ? READ_AHEAD : pages;
+    memset(defer.set, 0, sizeof(defer.set));
 }
 
-bool backend_defer_end(uint64_t *frame, unsigned *prot)
+bool backend_defer_end(uint64_t *frame, unsigned *prot, unsigned *ahead)
 {
-    bool set = defer.set;
-    *frame = defer.frame;
-    *prot = defer.prot;
+    bool set = defer.set[0];
+    *frame = defer.frame[0];
+    *prot = defer.prot[0];
+    *ahead = 0;
+    while (set && *ahead + 1 < defer.pages && defer.set[*ahead + 1] &&
+           defer.prot[*ahead + 1] == *prot)
+        (*ahead)++;
     defer.c = NULL;
-    defer.set = false;
     return set;
 }
 
+uint64_t backend_window(unsigned ahead)
+{
+    for (unsigned i = 0; i <= ahead; i++) {
+        if (fl_vm_map(srv_->self, WINDOW_VA + i * FL_PAGE_SIZE, defer.frame[i], 1, FRAME_PROT) <
+            0) {
+            fl_vm_unmap(srv_->self, WINDOW_VA, i);
+            for (unsigned j = 0; j < i; j++)
+                window[j] = 0;
+            return 0;
+        }
+        window[i] = defer.frame[i];
+    }
+    return WINDOW_VA;
+}
+
+/* A map or protect of a page in the deferral range is recorded for the reply instead. A page
+ * the reply does not cover stays unmapped: its next fault is a RETRY, answered from libpager's
+ * record (fault.c). */
 static bool deferred(client_t *c, uint64_t va, uint64_t frame, unsigned prot)
 {
-    if (c != defer.c || va != defer.va)
+    if (c != defer.c || va < defer.va || va >= defer.va + defer.pages * FL_PAGE_SIZE)
         return false;
-    defer.set = true;
-    defer.frame = frame;
-    defer.prot = prot;
+    unsigned i = (unsigned)((va - defer.va) / FL_PAGE_SIZE);
+    defer.set[i] = true;
+    defer.frame[i] = frame;
+    defer.prot[i] = prot;
     return true;
 }
 
@@ -94,6 +120,11 @@ static void free_frame(void *ctx, uint64_t frame)
 {
     (void)ctx;
     fl_vm_unmap(srv_->self, frame, 1);
+    for (unsigned i = 0; i < READ_AHEAD; i++) /* the window must not keep it alive */
+        if (window[i] == frame) {
+            fl_vm_unmap(srv_->self, WINDOW_VA + i * FL_PAGE_SIZE, 1);
+            window[i] = 0;
+        }
     if (nfree == free_cap) {
         uint64_t *bigger = realloc(free_va, 2 * free_cap * sizeof(*free_va));
         if (!bigger)
@@ -183,4 +214,5 @@ const pager_ops_t backend_ops = {
     .unmap = unmap,
     .protect = protect,
     .harvest = harvest,
+    .file_read = files_read,
 };

@@ -51,13 +51,26 @@ static void reply_fail(fl_msg_t *m, unsigned reason)
     m->w[0] = reason;
 }
 
-static void reply_map(fl_msg_t *m, uint64_t page, uint64_t frame, unsigned prot)
+static void reply_map(fl_msg_t *m, uint64_t page, uint64_t frame, unsigned pages, unsigned prot)
 {
     m->tag = FL_TAG(FL_FAULT_REPLY_MAP, 4, 0);
     m->w[0] = page;
     m->w[1] = frame;
-    m->w[2] = 1;
+    m->w[2] = pages;
     m->w[3] = prot;
+}
+
+/* A bad access in a file mapping that failed to read beyond the end of the file. */
+static const file_ent_t *past_eof(server_t *srv, client_t *c, uint64_t addr, pager_bad_reason_t why,
+                                  uint64_t *off)
+{
+    pager_region_info_t ri;
+    if (why != PAGER_BAD_IO || pager_region_find(c->ps, addr, &ri) < 0 ||
+        ri.backing != PAGER_BACKING_FILE)
+        return NULL;
+    const file_ent_t *f = files_find(srv, ri.file_id);
+    *off = ri.file_offset + (addr - ri.start);
+    return f && *off >= f->size ? f : NULL;
 }
 
 void fault_handle(server_t *srv, client_t *c, fl_msg_t *m)
@@ -79,11 +92,17 @@ void fault_handle(server_t *srv, client_t *c, fl_msg_t *m)
         return;
     }
     uint64_t page = addr & ~(uint64_t)(FL_PAGE_SIZE - 1);
-    backend_defer_begin(c, page);
+    backend_defer_begin(c, page, READ_AHEAD);
     int rc = pager_fault(c->ps, addr, acc, m->fault_sp, &res);
+    /* Read-ahead: after a file page, the next ones go in the same reply (FL_FAULT_MAP_MAX). */
+    if (rc == 0 && res.outcome == PAGER_FAULT_MAPPED && acc != PAGER_ACCESS_WRITE &&
+        (res.action == PAGER_ACT_FILE_READ || res.action == PAGER_ACT_FILE_CACHED)) {
+        unsigned done;
+        pager_prefetch(c->ps, page + FL_PAGE_SIZE, READ_AHEAD - 1, &done);
+    }
     uint64_t frame;
-    unsigned prot;
-    bool mapped = backend_defer_end(&frame, &prot);
+    unsigned prot, ahead;
+    bool mapped = backend_defer_end(&frame, &prot, &ahead);
     if (rc < 0) {
         reply_fail(m, FL_FAULT_FAIL_OTHER);
         return;
@@ -91,6 +110,17 @@ void fault_handle(server_t *srv, client_t *c, fl_msg_t *m)
     if (res.outcome == PAGER_FAULT_BAD) {
         unsigned reason = fail_reason(res.reason);
         report_add(srv, c, addr, pc, access, reason);
+        uint64_t off;
+        const file_ent_t *f = past_eof(srv, c, addr, res.reason, &off);
+        if (f) {
+            printf("pager: %s (client %#llx): bus error: %s at %#llx, pc %#llx: offset %#llx is "
+                   "beyond the end of %s (%llu bytes); the thread is stopped\n",
+                   c->name, (unsigned long long)c->id, access_name(access),
+                   (unsigned long long)addr, (unsigned long long)pc, (unsigned long long)off,
+                   f->name, (unsigned long long)f->size);
+            reply_fail(m, reason);
+            return;
+        }
         printf("pager: %s (client %#llx): bad %s at %#llx, pc %#llx: %s%s\n", c->name,
                (unsigned long long)c->id, access_name(access), (unsigned long long)addr,
                (unsigned long long)pc, bad_name(c, addr, res.reason),
@@ -109,10 +139,19 @@ void fault_handle(server_t *srv, client_t *c, fl_msg_t *m)
         }
         frame = pi.frame;
         prot = pi.prot;
+        ahead = 0;
+    }
+    uint64_t src = frame;
+    if (ahead) {
+        src = backend_window(ahead);
+        if (!src) { /* no window: the pages after this one fault in later (RETRY) */
+            src = frame;
+            ahead = 0;
+        }
     }
     if (srv->verbose)
-        printf("pager: %s: %s fault at %#llx -> frame %#llx rights %u%s\n", c->name,
+        printf("pager: %s: %s fault at %#llx -> frame %#llx rights %u%s, %u ahead\n", c->name,
                access_name(access), (unsigned long long)addr, (unsigned long long)frame, prot,
-               res.stack_grew ? " (stack grew)" : "");
-    reply_map(m, page, frame, prot);
+               res.stack_grew ? " (stack grew)" : "", ahead);
+    reply_map(m, page, src, ahead + 1, prot);
 }

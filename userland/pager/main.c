@@ -93,6 +93,12 @@ static fl_handle_t new_client(client_t *parent, fl_msg_t *m)
 static void stats(client_t *caller, fl_msg_t *m)
 {
     client_t *t = m->w[1] ? client_by_id(&srv, m->w[1]) : caller;
+    if (m->w[0] == PAGER_STATS_CACHE && !m->w[1] && !caller) {
+        pager_cache_stats_t cs;
+        pager_cache_stats(srv.pager, &cs);
+        reply(m, (long)cs.reads, cs.hits, cs.pages, cs.ahead);
+        return;
+    }
     if (!t && !caller && !m->w[1] && m->w[0] != PAGER_STATS_PAGER) {
         reply(m, 0, 0, 0, 0); /* control asking about itself: no faults of its own */
         return;
@@ -121,6 +127,12 @@ static void stats(client_t *caller, fl_msg_t *m)
     case PAGER_STATS_PAGER:
         reply(m, (long)s.bad, s.retries, pager_frames_in_use(srv.pager), 0);
         break;
+    case PAGER_STATS_CACHE: {
+        pager_cache_stats_t cs;
+        pager_cache_stats(srv.pager, &cs);
+        reply(m, (long)cs.reads, cs.hits, cs.pages, cs.ahead);
+        break;
+    }
     default: reply(m, FL_EINVAL, 0, 0, 0); break;
     }
 }
@@ -146,6 +158,25 @@ static long load(client_t *c, uint64_t va, uint64_t window, uint64_t pages)
             return r;
     }
     return (long)pages;
+}
+
+/* MAP_FILE: w2 = rights | flags << 8. Initrd files are read-only: a shared mapping may not be
+ * writable (a private one copies on write). Length 0: the whole file. */
+static long map_file(client_t *c, uint64_t hint, uint64_t length, unsigned w2, uint64_t id)
+{
+    const file_ent_t *f = files_find(&srv, id);
+    unsigned prot = w2 & PAGER_PROT_ALL,
+             flags = (w2 >> 8) & (PAGER_PROTO_SHARED | PAGER_PROTO_FIXED);
+    if (!f)
+        return FL_ENOENT;
+    if (length == 0)
+        length = (f->size + FL_PAGE_SIZE - 1) & ~(uint64_t)(FL_PAGE_SIZE - 1);
+    if ((flags & PAGER_PROTO_SHARED) && (prot & PAGER_PROT_WRITE))
+        return FL_EPERM;
+    flags |= flags & PAGER_PROTO_SHARED ? 0 : PAGER_MAP_PRIVATE;
+    uint64_t addr = 0;
+    long r = pager_map_file(c->ps, hint, length, prot, flags, id, 0, &addr);
+    return r < 0 ? r : (long)addr;
 }
 
 static fl_handle_t request(client_t *c, uint64_t badge, fl_msg_t *m)
@@ -195,6 +226,13 @@ static fl_handle_t request(client_t *c, uint64_t badge, fl_msg_t *m)
     case PAGER_REQ_STACK: r = pager_map_stack(c->ps, w[0], w[1], w[2], w[3]); break;
     case PAGER_REQ_GUARD: r = pager_map_guard(c->ps, w[0], w[1]); break;
     case PAGER_REQ_LOAD: r = load(c, w[0], w[1], w[2]); break;
+    case PAGER_REQ_FILE_OPEN: {
+        uint64_t size = 0;
+        r = files_open(&srv, w, &size);
+        reply(m, r, size, 0, 0);
+        return 0;
+    }
+    case PAGER_REQ_MAP_FILE: r = map_file(c, w[0], w[1], (unsigned)w[2], w[3]); break;
     default: r = FL_ENOSYS; break;
     }
     reply(m, r, 0, 0, 0);
@@ -219,10 +257,12 @@ int main(int argc, char **argv)
     pager_config_default(&cfg);
     cfg.va_min = FL_START_VA;
     cfg.va_max = FL_USER_TOP;
+    cfg.page_cache = true;
     if (pager_create(&backend_ops, &srv, &cfg, &srv.pager) < 0) {
         printf("pager: cannot create libpager\n");
         return 1;
     }
+    files_init(&srv, fl_start_handle(1), ipcbuf);
     fl_thread_t wt;
     if (fl_thread_spawn(&wt, watcher, (void *)(uintptr_t)watch_ep, FL_PRIORITY_DEFAULT) < 0) {
         printf("pager: cannot start the watcher thread\n");

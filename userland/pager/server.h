@@ -6,6 +6,7 @@
  *              FL_SYS_VM_* calls on the client's space, the faulting page goes in the reply
  *   client.c   the client table: register, fork, process end, bad-access reports
  *   fault.c    one page fault: libpager's decision turned into a fault reply
+ *   files.c    file mappings: the file server session, the file table, file_read
  *
  * One thread serves everything (libpager is not thread-safe); a second one only waits for
  * process-end notifications and forwards them as PAGER_MSG_ENDED.
@@ -42,6 +43,16 @@ typedef struct report {
     unsigned access, reason;
 } report_t;
 
+#define MAX_FILES  32             /* files opened through this pager */
+#define READ_AHEAD 16             /* pages one fault on a file may map (FL_FAULT_MAP_MAX) */
+#define FILEBUF_VA 0x3f00000000UL /* the file server's session buffer, one page */
+#define WINDOW_VA  0x3f00200000UL /* read-ahead: frames lined up for one map reply */
+
+typedef struct file_ent {
+    uint64_t id, size; /* the file server's id and the size it reported */
+    char name[32];
+} file_ent_t;
+
 typedef struct server {
     fl_handle_t ep;    /* the service endpoint (all rights) */
     fl_handle_t self;  /* own space */
@@ -52,15 +63,24 @@ typedef struct server {
     report_t reports[PAGER_REPORTS];
     unsigned next_report;
     uint32_t generation;
+    fl_handle_t files;   /* the file server's endpoint (start handle 1), 0: no file mappings */
+    fl_handle_t session; /* its session for READ, into FILEBUF_VA */
+    file_ent_t filetab[MAX_FILES];
+    unsigned nfiletab;
 } server_t;
 
 /* backend.c */
 extern const pager_ops_t backend_ops;
 void backend_init(server_t *srv);
-/* The faulting page: while set, a map or protect of (c, va) is deferred into the reply. */
-void backend_defer_begin(client_t *c, uint64_t va);
-/* Ends deferral; true with frame and rights if the page was (re)mapped meanwhile. */
-bool backend_defer_end(uint64_t *frame, unsigned *prot);
+/* The faulting page and up to READ_AHEAD - 1 pages after it: while set, a map or protect of
+ * (c, va) in [va, va + pages) is deferred into the reply. */
+void backend_defer_begin(client_t *c, uint64_t va, unsigned pages);
+/* Ends deferral; true with frame and rights if the faulting page was (re)mapped meanwhile.
+ * *ahead = how many pages after it were mapped with the same rights, in a row. */
+bool backend_defer_end(uint64_t *frame, unsigned *prot, unsigned *ahead);
+/* Lines up the frames of the faulting page and the *ahead deferred ones at WINDOW_VA, so one
+ * FL_FAULT_REPLY_MAP maps them all: returns the window's address, or 0 (*ahead unchanged). */
+uint64_t backend_window(unsigned ahead);
 
 /* client.c */
 client_t *client_by_badge(server_t *srv, uint64_t badge);
@@ -75,6 +95,12 @@ void client_reap(server_t *srv, uint64_t bits);
 void report_add(server_t *srv, client_t *c, uint64_t addr, uint64_t pc, unsigned access,
                 unsigned reason);
 const report_t *report_find(const server_t *srv, uint64_t id);
+
+/* files.c */
+void files_init(server_t *srv, fl_handle_t files_ep, fl_ipc_buffer_t *ipc);
+long files_open(server_t *srv, const uint64_t name[4], uint64_t *size);
+const file_ent_t *files_find(const server_t *srv, uint64_t id);
+int files_read(void *ctx, uint64_t file_id, uint64_t offset, uint64_t frame);
 
 /* fault.c: fills *m with the fault reply */
 void fault_handle(server_t *srv, client_t *c, fl_msg_t *m);

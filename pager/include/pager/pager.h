@@ -121,6 +121,7 @@ typedef enum pager_action {
     PAGER_ACT_COW_COPY,    /* write to a shared frame: copied into a fresh frame */
     PAGER_ACT_COW_UPGRADE, /* write to a read-only private page whose frame is ours: no copy */
     PAGER_ACT_REMAP,       /* present page given back rights it had lost (protect, dirty) */
+    PAGER_ACT_FILE_CACHED, /* file page found in the page cache: shared, no I/O (minor) */
 } pager_action_t;
 
 typedef struct pager_fault_result {
@@ -153,7 +154,17 @@ typedef struct pager_config {
     uint64_t va_max;   /* end of the client address range (page aligned, <= 2^48) */
     bool zero_page;    /* serve first reads of private anonymous pages with the zero frame */
     uint64_t sp_slack; /* stack growth margin below SP, see PAGER_STACK_SP_SLACK */
+    bool page_cache;   /* keep file pages in a cache shared by every space (default off) */
 } pager_config_t;
+
+/* The page cache's counters (pager_cache_stats). */
+typedef struct pager_cache_stats {
+    uint64_t pages;   /* file pages cached now (each holds one frame) */
+    uint64_t reads;   /* file_read calls that filled a cache page (misses) */
+    uint64_t hits;    /* file faults and read-aheads served from the cache */
+    uint64_t ahead;   /* pages mapped by pager_prefetch */
+    uint64_t trimmed; /* cached pages freed by pager_cache_trim (explicit or out of frames) */
+} pager_cache_stats_t;
 
 typedef struct pager_region_info {
     uint64_t start, end; /* [start, end); for a stack, the whole reservation incl. guard */
@@ -192,8 +203,20 @@ int pager_create(const pager_ops_t *ops, void *ctx, const pager_config_t *cfg, p
 /* Destroy a pager with no spaces left (else PAGER_EBUSY); releases the zero frame. */
 int pager_destroy(pager_t *pager);
 
-/* Frames the pager holds now, including the zero frame once it exists. */
+/* Frames the pager holds now, including the zero frame and cached file pages. */
 uint64_t pager_frames_in_use(const pager_t *pager);
+
+/*
+ * The page cache (cfg.page_cache). Every file page a fault or a prefetch reads is kept under
+ * (file_id, offset) with a reference of its own, and every later fault on that file page in any
+ * space maps the same frame: read-only in private regions (the first write copies it, so the
+ * cached page never changes), shared regions write the cached frame itself. A cached page no
+ * space maps any more stays until pager_cache_trim, which frame allocation also calls when the
+ * backend is out of frames.
+ */
+void pager_cache_stats(const pager_t *pager, pager_cache_stats_t *out);
+/* Free every cached page that no space maps; returns how many. */
+uint64_t pager_cache_trim(pager_t *pager);
 
 /* ---- spaces ----------------------------------------------------------------------------- */
 
@@ -289,6 +312,15 @@ int pager_region_next(const pager_space_t *space, uint64_t addr, pager_region_in
  */
 int pager_fault(pager_space_t *space, uint64_t addr, pager_access_t access, uint64_t sp,
                 pager_fault_result_t *out);
+
+/*
+ * Read-ahead: make up to `max` pages from `addr` (rounded down) present, read-only, in the file
+ * region that holds `addr`, through the page cache. Stops silently at the first page that is
+ * already present, outside that region, or whose read fails (e.g. past the end of the file):
+ * a later fault there decides. *done gets the number of pages mapped (through ops->map).
+ * Errors: PAGER_EINVAL (NULL argument, or no page cache configured).
+ */
+int pager_prefetch(pager_space_t *space, uint64_t addr, unsigned max, unsigned *done);
 
 /* The state of the page holding `addr` (a NONE page reports PAGER_PAGE_NONE). */
 int pager_page_info(const pager_space_t *space, uint64_t addr, pager_page_info_t *out);

@@ -41,23 +41,34 @@
  *             w3 = access | reason << 8 (FL_FAULT_* access, FL_FAULT_FAIL_* reason). Kept
  *             after the client ended (the last PAGER_REPORTS clients), so a parent can ask why.
  *   QUIT      control: the pager exits (its clients' faults then fail, see fault-protocol.md).
+ *   FILE_OPEN w0..w3 = a file name, NUL-padded (fl/files_proto.h OPEN), asked of the file
+ *             server the pager was started with (start handle 1). reply: w0 = file id, w1 = size.
+ *             FL_ENOSYS if the pager has no file server.
+ *   MAP_FILE  w0 = hint, w1 = length (0: the whole file, rounded up to pages), w2 = rights |
+ *             (PAGER_PROTO_SHARED | PAGER_PROTO_FIXED) << 8, w3 = file id from FILE_OPEN. Without
+ *             SHARED the mapping is private: reads share the page cache's frame, the first write
+ *             copies it. Initrd files are read-only: SHARED with write is FL_EPERM. Pages that
+ *             lie wholly past the end of the file are bus errors (FL_FAULT_FAIL_BUS); the tail
+ *             of the last page reads as zeros. reply: w0 = address.
  */
 #ifndef FL_PAGER_PROTO_H
 #define FL_PAGER_PROTO_H
 
-#define PAGER_REQ_REGISTER 0x9a01u
-#define PAGER_REQ_MAP      0x9a02u
-#define PAGER_REQ_UNMAP    0x9a03u
-#define PAGER_REQ_PROTECT  0x9a04u
-#define PAGER_REQ_STACK    0x9a05u
-#define PAGER_REQ_GUARD    0x9a06u
-#define PAGER_REQ_FORK     0x9a07u
-#define PAGER_REQ_STATS    0x9a08u
-#define PAGER_REQ_LOAD     0x9a09u
-#define PAGER_REQ_REPORT   0x9a0au
-#define PAGER_REQ_QUIT     0x9a0bu
-#define PAGER_MSG_ENDED    0x9a20u /* watcher -> main loop: w0 = notification bits */
-#define PAGER_REPLY        0x9a80u
+#define PAGER_REQ_REGISTER  0x9a01u
+#define PAGER_REQ_MAP       0x9a02u
+#define PAGER_REQ_UNMAP     0x9a03u
+#define PAGER_REQ_PROTECT   0x9a04u
+#define PAGER_REQ_STACK     0x9a05u
+#define PAGER_REQ_GUARD     0x9a06u
+#define PAGER_REQ_FORK      0x9a07u
+#define PAGER_REQ_STATS     0x9a08u
+#define PAGER_REQ_LOAD      0x9a09u
+#define PAGER_REQ_REPORT    0x9a0au
+#define PAGER_REQ_QUIT      0x9a0bu
+#define PAGER_REQ_FILE_OPEN 0x9a0cu
+#define PAGER_REQ_MAP_FILE  0x9a0du
+#define PAGER_MSG_ENDED     0x9a20u /* watcher -> main loop: w0 = notification bits */
+#define PAGER_REPLY         0x9a80u
 
 #define PAGER_BADGE_WATCH 1u
 #define PAGER_BADGE_MIN   16u
@@ -67,12 +78,14 @@
 #define PAGER_REG_NOTIFY 2u
 
 /* MAP flags (w2 bits 8..15), the values of libpager's PAGER_MAP_*. */
-#define PAGER_PROTO_FIXED 4u
+#define PAGER_PROTO_SHARED 2u
+#define PAGER_PROTO_FIXED  4u
 
 /* STATS groups. */
 #define PAGER_STATS_FAULTS 0u /* minor, major, resident pages, COW copies */
 #define PAGER_STATS_FILLS  1u /* zero fills, zero-page maps, COW upgrades (no copy), stack grows */
 #define PAGER_STATS_PAGER  2u /* bad accesses, retries, frames the pager holds, live clients */
+#define PAGER_STATS_CACHE  3u /* page cache: file reads, hits, pages cached, read-ahead pages */
 
 /*
  * Messages that carry handles declare 5 words (word 4 unused): the kernel's IPC fast path

@@ -18,10 +18,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VM_READ  FL_PROT_READ
-#define VM_WRITE FL_PROT_WRITE
-#define VM_EXEC  FL_PROT_EXEC
-#define VM_FIXED 1u /* vm_map: exactly at the hint, or FL_EEXIST */
+#define VM_READ   FL_PROT_READ
+#define VM_WRITE  FL_PROT_WRITE
+#define VM_EXEC   FL_PROT_EXEC
+#define VM_FIXED  1u /* vm_map, vm_map_file: exactly at the hint, or FL_EEXIST */
+#define VM_SHARED 2u /* vm_map_file: a shared mapping (read-only for initrd files) */
 
 typedef struct vm_stats {
     uint64_t minor, major;  /* faults resolved without / with I/O */
@@ -50,6 +51,19 @@ fl_handle_t fl_pager(void);
 long vm_map(void *hint, size_t length, unsigned prot, unsigned flags, void **out);
 long vm_unmap(void *addr, size_t length);
 long vm_protect(void *addr, size_t length, unsigned prot);
+/* A file of the pager's file server (fl/files_proto.h): its id, and *size (may be NULL).
+ * FL_ENOSYS if the pager has none. */
+long vm_file_open(const char *name, uint64_t *size);
+/* Maps `length` bytes of file `id` (length 0: the whole file) like mmap: private (reads share
+ * the pager's page cache, the first write copies) or VM_SHARED. *out = its address. Pages
+ * wholly past the end of the file are bus errors. */
+long vm_map_file(void *hint, size_t length, unsigned prot, unsigned flags, uint64_t id, void **out);
+/* The pager's page cache: file reads, hits, pages cached, pages mapped by read-ahead. */
+typedef struct vm_cache_stats {
+    uint64_t reads, hits, pages, ahead;
+} vm_cache_stats_t;
+long fl_pager_cache_stats(fl_handle_t ep, vm_cache_stats_t *out);
+
 /* Counters of this process. */
 long vm_stats(vm_stats_t *out);
 

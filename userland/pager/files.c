@@ -1,0 +1,90 @@
+/*
+ * File mappings: the pager's side of the file server (fl/files_proto.h). At start-up the pager
+ * ATTACHes with its own space, so the server's session buffer appears read-only at FILEBUF_VA;
+ * libpager's file_read hook asks for one page (READ) and copies it into the frame. Clients name
+ * files through the pager (PAGER_REQ_FILE_OPEN), which remembers id and size, so that a map
+ * can only name a file the server knows and a bad access past the end can say so.
+ * The page cache itself is libpager's (cfg.page_cache): a page is read once for all clients.
+ */
+#include <fl/files_proto.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "server.h"
+
+void files_init(server_t *srv, fl_handle_t files_ep, fl_ipc_buffer_t *ipc)
+{
+    if (!files_ep)
+        return;
+    ipc->handles[0] = srv->self;
+    ipc->handle_rights[0] = FL_RIGHT_MAP;
+    fl_msg_t m = {.tag = FL_TAG(FILES_REQ_ATTACH, FILES_HANDLE_MSG_WORDS, 1), .w = {FILEBUF_VA}};
+    long r = fl_call(files_ep, &m);
+    if (r >= 0 && FL_TAG_LABEL(m.tag) == FILES_REPLY && (long)m.w[0] == 0 &&
+        FL_TAG_HANDLES(m.tag) >= 1) {
+        srv->files = files_ep;
+        srv->session = ipc->handles[0];
+        return;
+    }
+    printf("pager: no file mappings: cannot attach to the file server (%s)\n",
+           fl_strerror(r < 0 ? r : (long)m.w[0]));
+}
+
+static long files_call(fl_handle_t ep, unsigned label, uint64_t w0, uint64_t w1, uint64_t *w1_out)
+{
+    fl_msg_t m = {.tag = FL_TAG(label, 2, 0), .w = {w0, w1}};
+    long r = fl_call(ep, &m);
+    if (r < 0)
+        return r;
+    if (FL_TAG_LABEL(m.tag) != FILES_REPLY)
+        return FL_EPEER;
+    if (w1_out)
+        *w1_out = m.w[1];
+    return (long)m.w[0];
+}
+
+long files_open(server_t *srv, const uint64_t name[4], uint64_t *size)
+{
+    if (!srv->files)
+        return FL_ENOSYS;
+    fl_msg_t m = {.tag = FL_TAG(FILES_REQ_OPEN, 4, 0), .w = {name[0], name[1], name[2], name[3]}};
+    long r = fl_call(srv->files, &m);
+    if (r < 0)
+        return r;
+    if ((long)m.w[0] < 0)
+        return (long)m.w[0];
+    uint64_t id = m.w[0];
+    *size = m.w[1];
+    if (!files_find(srv, id)) {
+        if (srv->nfiletab == MAX_FILES)
+            return FL_EFULL;
+        file_ent_t *f = &srv->filetab[srv->nfiletab++];
+        f->id = id;
+        f->size = *size;
+        memcpy(f->name, name, sizeof(f->name));
+        f->name[sizeof(f->name) - 1] = '\0';
+    }
+    return (long)id;
+}
+
+const file_ent_t *files_find(const server_t *srv, uint64_t id)
+{
+    for (unsigned i = 0; i < srv->nfiletab; i++)
+        if (srv->filetab[i].id == id)
+            return &srv->filetab[i];
+    return NULL;
+}
+
+/* libpager's file_read: one page through the session buffer. Past the end of the file the
+ * server says FL_ERANGE, which libpager reports as PAGER_BAD_IO (a bus error). */
+int files_read(void *ctx, uint64_t file_id, uint64_t offset, uint64_t frame)
+{
+    server_t *srv = ctx;
+    if (!srv->session)
+        return PAGER_EIO;
+    long r = files_call(srv->session, FILES_REQ_READ, file_id, offset, NULL);
+    if (r < 0)
+        return r == FL_ENOMEM ? PAGER_ENOMEM : PAGER_EIO;
+    memcpy((void *)frame, (const void *)FILEBUF_VA, FL_PAGE_SIZE);
+    return 0;
+}
