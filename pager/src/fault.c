@@ -42,11 +42,15 @@ static bool has_frame(const pte_t *pte)
 static bool install(pager_space_t *s, const region_t *r, uint64_t vpn, pte_t *pte, pte_t np)
 {
     np.prot = 0;
+    np.ref = 1;
     if (page_set_prot(s, vpn, &np, page_allowed_prot(r, &np)) < 0) {
         if (has_frame(&np))
             frame_put(s->pager, np.u.frame);
         return false;
     }
+    /* A swap-in hands the slot reference over to np; any other old reference goes. */
+    if (!(pte->state == PAGER_PAGE_SWAPPED && np.swslot == pte->u.slot + 1))
+        pte_put_slots(s->pager, pte);
     if (has_frame(pte)) {
         frame_put(s->pager, pte->u.frame);
         s->stats.resident--;
@@ -184,16 +188,21 @@ static pager_bad_reason_t fault_write_protected(pager_space_t *s, const region_t
         s->stats.cow_copies++;
         return PAGER_BAD_NONE;
     }
-    /* Ours alone: a private file page becomes an anonymous one, a shared one dirty. */
+    /* Ours alone: a private file page becomes an anonymous one, a shared one dirty; a clean
+     * swapped-in page becomes dirty and gives its slot up. */
     pte_t old = *pte;
-    if (priv)
+    if (priv) {
         pte->state = PAGER_PAGE_RESIDENT;
-    else
+        pte->swslot = 0;
+    } else {
         pte->dirty = 1;
+    }
     if (page_set_prot(s, vpn, pte, page_allowed_prot(r, pte)) < 0) {
         *pte = old;
         return PAGER_BAD_OUT_OF_MEMORY;
     }
+    if (old.state == PAGER_PAGE_RESIDENT && old.swslot)
+        slot_put(s->pager, old.swslot - 1);
     out->action = priv ? PAGER_ACT_COW_UPGRADE : PAGER_ACT_REMAP;
     if (priv)
         s->stats.cow_upgrades++;
@@ -210,8 +219,14 @@ static pager_bad_reason_t fault_present(pager_space_t *s, const region_t *r, uin
         np.u.frame = new_frame(s, FILL_SWAP, pte->u.slot, 0, &reason);
         if (!np.u.frame)
             return reason;
+        /* A library slot is kept while the page stays clean: it is mapped read-only, and
+         * eviction need not write it again. A write frees the slot (fault_write_protected);
+         * a write fault frees it at once and maps the page writable. */
+        if (slot_managed(s->pager, pte->u.slot) && need != PAGER_PROT_WRITE)
+            np.swslot = (uint32_t)(pte->u.slot + 1);
         if (!install(s, r, vpn, pte, np))
             return PAGER_BAD_OUT_OF_MEMORY;
+        s->pager->sstats.swap_ins++;
         out->action = PAGER_ACT_SWAP_IN;
         out->major = true;
         return PAGER_BAD_NONE;

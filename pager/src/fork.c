@@ -24,6 +24,10 @@ static int fork_page(uint64_t vpn, pte_t *pte, void *arg)
         return PAGER_ENOMEM;
     *cpte = *pte;
     cpte->prot = 0;
+    if (pte->state == PAGER_PAGE_SWAPPED)
+        slot_ref(c->parent->pager, pte->u.slot); /* stays shared, by slot */
+    if (pte->state == PAGER_PAGE_RESIDENT && pte->swslot)
+        slot_ref(c->parent->pager, pte->swslot - 1);
     if (pte->state == PAGER_PAGE_SWAPPED || pte->state == PAGER_PAGE_NONE)
         return 0;
     if (pte->state != PAGER_PAGE_ZERO) {

@@ -8,16 +8,29 @@
 
 #include "internal.h"
 
+/* Free at least one frame: cached file pages nobody maps go first, then the clock evicts. */
+static bool make_room(pager_t *pager)
+{
+    return pager_cache_trim(pager) > 0 || evict(pager, 1) > 0;
+}
+
 frame_rec_t *frame_get(pager_t *pager)
 {
     frame_rec_t *f = malloc(sizeof(*f));
     if (!f)
         return NULL;
-    /* Out of frames: cached file pages nobody maps are the first to go. */
-    if (pager->ops->alloc_frame(pager->ctx, &f->id) < 0 &&
-        (pager_cache_trim(pager) == 0 || pager->ops->alloc_frame(pager->ctx, &f->id) < 0)) {
-        free(f);
-        return NULL;
+    uint64_t limit = pager->cfg.frame_limit;
+    while (limit && pager->frames >= limit) {
+        if (!make_room(pager)) {
+            free(f);
+            return NULL;
+        }
+    }
+    while (pager->ops->alloc_frame(pager->ctx, &f->id) < 0) {
+        if (!make_room(pager)) {
+            free(f);
+            return NULL;
+        }
     }
     f->shares = 1;
     pager->frames++;

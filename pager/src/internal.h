@@ -92,6 +92,8 @@ typedef struct pte {
     uint8_t state; /* pager_page_state_t */
     uint8_t prot;  /* rights currently in the MMU, 0 = not mapped */
     uint8_t dirty;
+    uint8_t ref;     /* software reference bit: set when mapped, cleared by the clock */
+    uint32_t swslot; /* RESIDENT: slot + 1 still holding a clean copy (0: none) */
     union {
         frame_rec_t *frame; /* RESIDENT, FILE */
         uint64_t slot;      /* SWAPPED */
@@ -114,6 +116,22 @@ int pagetab_walk(pagetab_t *pt, uint64_t lo, uint64_t hi, pagetab_fn fn, void *a
 void pagetab_prune(pagetab_t *pt, uint64_t lo, uint64_t hi);
 void pagetab_free(pagetab_t *pt);
 
+/* ---- swap (swap.c) ---------------------------------------------------------------------- */
+
+/* Slots below cfg.swap_slots are the library's: reference counted, freed on the last put. */
+bool slot_managed(const pager_t *p, uint64_t slot);
+int slot_init(pager_t *p);
+void slot_fini(pager_t *p);
+bool slot_alloc(pager_t *p, uint64_t *slot_out);
+void slot_ref(pager_t *p, uint64_t slot);
+void slot_put(pager_t *p, uint64_t slot);
+/* Evict up to `want` frames (clock); returns how many frames the pager holds fewer. */
+uint64_t evict(pager_t *p, uint64_t want);
+/* Release the swap references an entry holds (a SWAPPED slot, a clean copy's slot). */
+void pte_put_slots(pager_t *p, pte_t *pte);
+void space_link(pager_space_t *s);
+void space_unlink(pager_space_t *s);
+
 /* ---- pager and spaces ------------------------------------------------------------------- */
 
 struct pager {
@@ -126,10 +144,20 @@ struct pager {
     size_t nspaces;
     cache_ent_t **cache; /* CACHE_BUCKETS chains, allocated on first use */
     pager_cache_stats_t cstats;
+    /* swap (swap.c) */
+    uint64_t *slot_map;  /* bitmap of used slots */
+    uint16_t *slot_refs; /* pages referencing each slot */
+    uint64_t slot_next;  /* where the next slot search starts */
+    pager_swap_stats_t sstats;
+    pager_space_t *spaces; /* every space, a ring (clock order) */
+    pager_space_t *hand;   /* the clock hand: space and page number */
+    uint64_t hand_vpn;
+    bool evicting;
 };
 
 struct pager_space {
     pager_t *pager;
+    pager_space_t *next, *prev; /* the pager's ring of spaces */
     void *user;
     region_tree_t regions;
     pagetab_t pt;

@@ -10,6 +10,8 @@ void pager_config_default(pager_config_t *cfg)
     cfg->zero_page = true;
     cfg->sp_slack = PAGER_STACK_SP_SLACK;
     cfg->page_cache = false;
+    cfg->swap_slots = 0;
+    cfg->frame_limit = 0;
 }
 
 int pager_create(const pager_ops_t *ops, void *ctx, const pager_config_t *cfg, pager_t **out)
@@ -23,7 +25,7 @@ int pager_create(const pager_ops_t *ops, void *ctx, const pager_config_t *cfg, p
     else
         pager_config_default(&c);
     if (c.va_min == 0 || !IS_ALIGNED(c.va_min) || !IS_ALIGNED(c.va_max) || c.va_max > VA_LIMIT ||
-        c.va_min >= c.va_max)
+        c.va_min >= c.va_max || c.swap_slots >= UINT32_MAX)
         return PAGER_EINVAL;
     pager_t *p = calloc(1, sizeof(*p));
     if (!p)
@@ -31,6 +33,10 @@ int pager_create(const pager_ops_t *ops, void *ctx, const pager_config_t *cfg, p
     p->ops = ops;
     p->ctx = ctx;
     p->cfg = c;
+    if (slot_init(p) < 0) {
+        free(p);
+        return PAGER_ENOMEM;
+    }
     *out = p;
     return PAGER_OK;
 }
@@ -42,6 +48,7 @@ int pager_destroy(pager_t *pager)
     cache_free_all(pager);
     if (pager->have_zero)
         pager->ops->free_frame(pager->ctx, pager->zero_id);
+    slot_fini(pager);
     free(pager);
     return PAGER_OK;
 }

@@ -17,6 +17,7 @@ int pager_space_create(pager_t *pager, void *user, pager_space_t **out)
     s->pager = pager;
     s->user = user;
     pager->nspaces++;
+    space_link(s);
     *out = s;
     return PAGER_OK;
 }
@@ -49,6 +50,7 @@ int pager_space_destroy(pager_space_t *s)
     int err = space_release_range(s, 0, vpn_of(VA_LIMIT));
     pagetab_free(&s->pt);
     region_free_all(&s->regions);
+    space_unlink(s);
     s->pager->nspaces--;
     free(s);
     return err;
@@ -76,7 +78,8 @@ unsigned page_allowed_prot(const region_t *r, const pte_t *pte)
     switch ((pager_page_state_t)pte->state) {
     case PAGER_PAGE_ZERO: prot &= ~PAGER_PROT_WRITE; break;
     case PAGER_PAGE_RESIDENT:
-        if (priv && pte->u.frame->shares > 1)
+        /* shared copy-on-write, or a clean copy of a swap slot (the first write frees it) */
+        if (priv && (pte->u.frame->shares > 1 || pte->swslot))
             prot &= ~PAGER_PROT_WRITE;
         break;
     case PAGER_PAGE_FILE:
@@ -122,6 +125,7 @@ int page_release(pager_space_t *s, uint64_t vpn, pte_t *pte)
     int rc = 0;
     if (pte->prot)
         rc = s->pager->ops->unmap(s->pager->ctx, s->user, addr_of(vpn));
+    pte_put_slots(s->pager, pte);
     if (pte->state == PAGER_PAGE_RESIDENT || pte->state == PAGER_PAGE_FILE) {
         frame_put(s->pager, pte->u.frame);
         s->stats.resident--;
@@ -146,6 +150,10 @@ int pager_page_info(const pager_space_t *s, uint64_t addr, pager_page_info_t *ou
     case PAGER_PAGE_FILE:
         out->frame = pte->u.frame->id;
         out->shares = pte->u.frame->shares;
+        if (pte->swslot) {
+            out->swap_copy = true;
+            out->slot = pte->swslot - 1;
+        }
         break;
     case PAGER_PAGE_ZERO: out->frame = s->pager->zero_id; break;
     case PAGER_PAGE_SWAPPED: out->slot = pte->u.slot; break;
@@ -172,7 +180,7 @@ int pager_page_harvest(pager_space_t *s, uint64_t addr, bool *accessed, bool *di
 
 int pager_page_set_swapped(pager_space_t *s, uint64_t addr, uint64_t slot)
 {
-    if (!s || addr >= VA_LIMIT)
+    if (!s || addr >= VA_LIMIT || slot_managed(s->pager, slot))
         return PAGER_EINVAL;
     region_t *r = region_find(&s->regions, addr);
     if (!r)

@@ -255,6 +255,18 @@ void sim_swap_store(sim_t *sim, uint64_t slot, const uint8_t *data)
     memcpy(sim->swap[slot], data, SIM_PAGE);
 }
 
+static int sim_swap_out(void *ctx, uint64_t slot, uint64_t frame)
+{
+    sim_t *sim = ctx;
+    if (sim->fail_swap_out)
+        return -5;
+    if (!frame_ok(sim, frame))
+        return sim->errors++, -1;
+    sim_swap_store(sim, slot, sim->frame[frame - 1]);
+    sim->swap_outs++;
+    return 0;
+}
+
 static int sim_swap_in(void *ctx, uint64_t slot, uint64_t frame)
 {
     sim_t *sim = ctx;
@@ -281,6 +293,7 @@ void sim_init(sim_t *sim)
         .harvest = sim_harvest,
         .file_read = sim_file_read,
         .swap_in = sim_swap_in,
+        .swap_out = sim_swap_out,
     };
 }
 

@@ -28,6 +28,8 @@ typedef struct sim {
     uint64_t errors; /* misuse of the backend by the library: must stay 0 */
     int fail_map;    /* if > 0, the fail_map-th next map call fails (then resets to 0) */
     bool fail_io;    /* file_read and swap_in fail */
+    bool fail_swap_out;
+    uint64_t swap_outs;
 
     uint8_t **swap; /* swap slots written by tests */
     size_t nswap;

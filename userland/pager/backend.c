@@ -167,6 +167,9 @@ static int unmap(void *ctx, void *space, uint64_t va)
 {
     (void)ctx;
     client_t *c = space;
+    /* Eviction during this fault took back a page whose map was deferred: forget it. */
+    if (c == defer.c && va >= defer.va && va < defer.va + defer.pages * FL_PAGE_SIZE)
+        defer.set[(va - defer.va) / FL_PAGE_SIZE] = false;
     if (c->dead)
         return 0;
     long r = fl_vm_unmap(c->space, va, 1);
@@ -215,4 +218,6 @@ const pager_ops_t backend_ops = {
     .protect = protect,
     .harvest = harvest,
     .file_read = files_read,
+    .swap_in = swap_in,
+    .swap_out = swap_out,
 };

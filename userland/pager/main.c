@@ -8,6 +8,7 @@
 #include <fl/thread.h>
 #include <fl/vm.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "server.h"
@@ -239,9 +240,25 @@ static fl_handle_t request(client_t *c, uint64_t badge, fl_msg_t *m)
     return 0;
 }
 
+/*
+ * pager [-v] [-s] [-l FRAMES] [-S SLOTS]: -v logs every fault; -s: start handle 1 is a blkdrv
+ * endpoint whose disk is the swap device (else it is the file server's); -l: evict before
+ * holding more than FRAMES frames; -S: use at most SLOTS swap slots.
+ */
 int main(int argc, char **argv)
 {
-    srv.verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
+    bool swap = false;
+    uint64_t limit = 0, max_slots = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-v") == 0)
+            srv.verbose = true;
+        else if (strcmp(argv[i], "-s") == 0)
+            swap = true;
+        else if (strcmp(argv[i], "-l") == 0 && i + 1 < argc)
+            limit = strtoull(argv[++i], NULL, 0);
+        else if (strcmp(argv[i], "-S") == 0 && i + 1 < argc)
+            max_slots = strtoull(argv[++i], NULL, 0);
+    }
     srv.ep = fl_start_handle(0);
     srv.self = fl_self_space();
     ipcbuf = fl_ipcbuf_acquire();
@@ -258,11 +275,14 @@ int main(int argc, char **argv)
     cfg.va_min = FL_START_VA;
     cfg.va_max = FL_USER_TOP;
     cfg.page_cache = true;
+    cfg.frame_limit = limit;
+    if (swap)
+        cfg.swap_slots = swap_init(&srv, fl_start_handle(1), ipcbuf, max_slots);
     if (pager_create(&backend_ops, &srv, &cfg, &srv.pager) < 0) {
         printf("pager: cannot create libpager\n");
         return 1;
     }
-    files_init(&srv, fl_start_handle(1), ipcbuf);
+    files_init(&srv, swap ? 0 : fl_start_handle(1), ipcbuf);
     fl_thread_t wt;
     if (fl_thread_spawn(&wt, watcher, (void *)(uintptr_t)watch_ep, FL_PRIORITY_DEFAULT) < 0) {
         printf("pager: cannot start the watcher thread\n");

@@ -7,6 +7,7 @@
  *   client.c   the client table: register, fork, process end, bad-access reports
  *   fault.c    one page fault: libpager's decision turned into a fault reply
  *   files.c    file mappings: the file server session, the file table, file_read
+ *   swap.c     swap_out / swap_in on a virtio-blk disk (pager -s)
  *
  * One thread serves everything (libpager is not thread-safe); a second one only waits for
  * process-end notifications and forwards them as PAGER_MSG_ENDED.
@@ -101,6 +102,11 @@ void files_init(server_t *srv, fl_handle_t files_ep, fl_ipc_buffer_t *ipc);
 long files_open(server_t *srv, const uint64_t name[4], uint64_t *size);
 const file_ent_t *files_find(const server_t *srv, uint64_t id);
 int files_read(void *ctx, uint64_t file_id, uint64_t offset, uint64_t frame);
+
+/* swap.c: the swap disk (pager -s); swap_init returns the number of slots (0: no swap) */
+uint64_t swap_init(server_t *srv, fl_handle_t blk_ep, fl_ipc_buffer_t *ipc, uint64_t max_slots);
+int swap_out(void *ctx, uint64_t slot, uint64_t frame);
+int swap_in(void *ctx, uint64_t slot, uint64_t frame);
 
 /* fault.c: fills *m with the fault reply */
 void fault_handle(server_t *srv, client_t *c, fl_msg_t *m);

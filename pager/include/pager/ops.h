@@ -14,12 +14,12 @@
  *  - a hook returns 0 on success or a negative error (a pager_err_t is a good choice).
  *
  * Which hooks may fail: alloc_frame (out of memory is a normal outcome and becomes a
- * PAGER_BAD_OUT_OF_MEMORY fault), file_read and swap_in (I/O errors become PAGER_BAD_IO), and
- * map (e.g. the kernel is out of page-table memory). A failure of any of these leaves the
- * library's state as it was before the call that used it. unmap, protect, free_frame,
- * zero_frame, copy_frame and harvest are given only arguments the library has checked and are
- * expected to succeed on a correct backend; if one fails anyway the library reports the first
- * error but keeps its own state consistent with what it asked for.
+ * PAGER_BAD_OUT_OF_MEMORY fault), file_read and swap_in (I/O errors become PAGER_BAD_IO), swap_out
+ * (the page stays resident and eviction moves on), and map (e.g. the kernel is out of page-table
+ * memory). A failure of any of these leaves the library's state as it was before the call that used
+ * it. unmap, protect, free_frame, zero_frame, copy_frame and harvest are given only arguments the
+ * library has checked and are expected to succeed on a correct backend; if one fails anyway the
+ * library reports the first error but keeps its own state consistent with what it asked for.
  */
 #ifndef PAGER_OPS_H
 #define PAGER_OPS_H
@@ -56,6 +56,10 @@ typedef struct pager_ops {
     /* Fill `frame` with the contents of swap slot `slot`. May be NULL if nothing is ever
      * marked swapped. */
     int (*swap_in)(void *ctx, uint64_t slot, uint64_t frame);
+    /* Write the 4 KiB of `frame` to swap slot `slot` (< cfg.swap_slots). Called only by
+     * eviction, never while a fault's own frame is half set up. May be NULL (no swap-out: only
+     * clean file pages are evicted). A failure leaves the page resident and the slot free. */
+    int (*swap_out)(void *ctx, uint64_t slot, uint64_t frame);
 } pager_ops_t;
 
 #endif

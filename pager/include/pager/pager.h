@@ -150,12 +150,28 @@ typedef struct pager_stats {
 } pager_stats_t;
 
 typedef struct pager_config {
-    uint64_t va_min;   /* lowest client address a region may use (page aligned, > 0) */
-    uint64_t va_max;   /* end of the client address range (page aligned, <= 2^48) */
-    bool zero_page;    /* serve first reads of private anonymous pages with the zero frame */
-    uint64_t sp_slack; /* stack growth margin below SP, see PAGER_STACK_SP_SLACK */
-    bool page_cache;   /* keep file pages in a cache shared by every space (default off) */
+    uint64_t va_min;      /* lowest client address a region may use (page aligned, > 0) */
+    uint64_t va_max;      /* end of the client address range (page aligned, <= 2^48) */
+    bool zero_page;       /* serve first reads of private anonymous pages with the zero frame */
+    uint64_t sp_slack;    /* stack growth margin below SP, see PAGER_STACK_SP_SLACK */
+    bool page_cache;      /* keep file pages in a cache shared by every space (default off) */
+    uint64_t swap_slots;  /* swap slots the library allocates (0: no swap-out, default) */
+    uint64_t frame_limit; /* evict before holding more frames than this (0: only when
+                             alloc_frame fails) */
 } pager_config_t;
+
+/* Swap and eviction counters (pager_swap_stats). */
+typedef struct pager_swap_stats {
+    uint64_t slots;     /* cfg.swap_slots */
+    uint64_t used;      /* slots referenced now (by swapped pages or clean swapped-in copies) */
+    uint64_t swap_outs; /* pages written to a slot by eviction (ops->swap_out) */
+    uint64_t swap_ins;  /* pages read back from a slot (ops->swap_in) */
+    uint64_t reclaimed; /* evictions without a write: clean file pages dropped, clean
+                           swapped-in copies whose slot still holds them */
+    uint64_t scanned;   /* pages the clock hand looked at */
+    uint64_t full;      /* dirty pages that could not get a slot (swap full) */
+    uint64_t failures;  /* evictions that found nothing evictable */
+} pager_swap_stats_t;
 
 /* The page cache's counters (pager_cache_stats). */
 typedef struct pager_cache_stats {
@@ -182,7 +198,8 @@ typedef struct pager_page_info {
     bool dirty;      /* FILE: written since read (shared mappings) */
     uint64_t frame;  /* RESIDENT, FILE, ZERO: the frame */
     uint32_t shares; /* RESIDENT, FILE: spaces (or pages) referencing the frame */
-    uint64_t slot;   /* SWAPPED: the swap slot */
+    uint64_t slot;   /* SWAPPED: the swap slot; RESIDENT with swap_copy: the slot holding it */
+    bool swap_copy;  /* RESIDENT: swapped in and not written since: its slot still holds it */
 } pager_page_info_t;
 
 typedef struct pager pager_t;
@@ -217,6 +234,29 @@ uint64_t pager_frames_in_use(const pager_t *pager);
 void pager_cache_stats(const pager_t *pager, pager_cache_stats_t *out);
 /* Free every cached page that no space maps; returns how many. */
 uint64_t pager_cache_trim(pager_t *pager);
+
+/*
+ * Swap and replacement (cfg.swap_slots, cfg.frame_limit, ops->swap_out). When the backend has
+ * no frame left, or the pager holds cfg.frame_limit frames, frame allocation first trims the
+ * page cache, then evicts with a clock (second chance) over every space's pages, in (space,
+ * address) order from where the hand stopped last time: a page whose accessed bit (harvested
+ * through ops->harvest, which clears it) or software reference bit (set when it is mapped) is
+ * set gets a second chance; otherwise
+ *  - a clean file page is dropped (unmapped, state NONE; the page cache or file re-reads it);
+ *  - a private anonymous page (or private copy of a file page) whose frame no other page
+ *    shares is written to a free slot through ops->swap_out, unmapped and freed (SWAPPED); a
+ *    page swapped in and not written since keeps its slot (it is mapped read-only, so the
+ *    first write faults, frees the slot and makes it writable) and is just dropped again;
+ *  - frames shared copy-on-write (after fork) stay resident until a write splits them, as do
+ *    dirty shared file pages, pages of shared anonymous regions and the zero frame.
+ * A swapped page forked is shared by slot (a reference count per slot); each side swaps in
+ * its own copy. A slot is freed when its last page is written after swap-in, unmapped, or
+ * its space is destroyed. With swap full and nothing evictable the fault that needed a frame
+ * is BAD OUT_OF_MEMORY; no other space loses data.
+ */
+void pager_swap_stats(const pager_t *pager, pager_swap_stats_t *out);
+/* Evict up to `want` frames now (as frame allocation does); returns how many were freed. */
+uint64_t pager_evict(pager_t *pager, uint64_t want);
 
 /* ---- spaces ----------------------------------------------------------------------------- */
 
@@ -333,7 +373,8 @@ int pager_page_harvest(pager_space_t *space, uint64_t addr, bool *accessed, bool
 
 /*
  * Record that the page at `addr` now lives in swap slot `slot`. The caller has already written
- * its contents there (swap-out policy is not part of this library yet). The page must be
+ * its contents there. For pagers that manage swap themselves: `slot` must not be below
+ * cfg.swap_slots (those are the library's own). The page must be
  * RESIDENT, in a private region, with its frame not shared (PAGER_EBUSY otherwise), or NONE in
  * a private anonymous region; a resident page is unmapped and its frame released.
  */
