@@ -170,10 +170,14 @@ static int clock_page(uint64_t vpn, pte_t *pte, void *arg)
     if (!r)
         return 0;
     bool priv = r->flags & PAGER_MAP_PRIVATE;
-    /* Nothing writes shared file pages back from here: a page of a shared region goes only
-     * if it is clean and no other page holds its frame (another may have written it). */
-    if (pte->state == PAGER_PAGE_FILE && !priv && (pte->dirty || pte->u.frame->shares > 1))
-        return 0;
+    /* A page of a shared file region goes only if no other page holds its frame (another may
+     * have written it; the page cache's own reference aside when ops->file_write writes dirty
+     * pages back), and a dirty one only if it can be written back first. */
+    if (pte->state == PAGER_PAGE_FILE && !priv) {
+        uint32_t others = p->ops->file_write && p->cfg.page_cache ? 2 : 1;
+        if ((pte->dirty && !p->ops->file_write) || pte->u.frame->shares > others)
+            return 0;
+    }
     if (pte->state == PAGER_PAGE_RESIDENT && (!priv || pte->u.frame->shares > 1))
         return 0; /* shared anonymous memory, or a frame shared copy-on-write */
     if (pte->state == PAGER_PAGE_RESIDENT && !pte->swslot &&
@@ -189,6 +193,12 @@ static int clock_page(uint64_t vpn, pte_t *pte, void *arg)
     }
     uint64_t before = p->frames;
     if (pte->state == PAGER_PAGE_FILE) {
+        if (pte->dirty) {
+            uint64_t off = r->file_off + (addr_of(vpn) - r->start);
+            if (p->ops->file_write(p->ctx, r->file_id, off, pte->u.frame->id) < 0)
+                return 0; /* stays dirty and resident */
+            p->sstats.written_back++;
+        }
         drop_page(s, vpn, pte, false, 0);
         p->sstats.reclaimed++;
     } else if (pte->swslot) {
@@ -254,4 +264,49 @@ uint64_t evict(pager_t *p, uint64_t want)
 uint64_t pager_evict(pager_t *p, uint64_t want)
 {
     return p ? evict(p, want) : 0;
+}
+
+typedef struct sync_ctx {
+    pager_space_t *s;
+    long written;
+    int err;
+} sync_ctx_t;
+
+static int sync_page(uint64_t vpn, pte_t *pte, void *arg)
+{
+    sync_ctx_t *c = arg;
+    pager_t *p = c->s->pager;
+    if (pte->state != PAGER_PAGE_FILE || !pte->dirty)
+        return 0;
+    const region_t *r = region_find(&c->s->regions, addr_of(vpn));
+    if (!r || r->backing != PAGER_BACKING_FILE || (r->flags & PAGER_MAP_PRIVATE))
+        return 0;
+    uint64_t off = r->file_off + (addr_of(vpn) - r->start);
+    int rc = p->ops->file_write(p->ctx, r->file_id, off, pte->u.frame->id);
+    if (rc < 0) {
+        if (!c->err)
+            c->err = rc;
+        return 0;
+    }
+    pte->dirty = 0;
+    if (pte->prot) {
+        rc = page_set_prot(c->s, vpn, pte, page_allowed_prot(r, pte));
+        if (rc < 0 && !c->err)
+            c->err = rc;
+    }
+    p->sstats.written_back++;
+    c->written++;
+    return 0;
+}
+
+long pager_sync(pager_space_t *s, uint64_t addr, uint64_t length)
+{
+    if (!s || (addr | length) & (PAGER_PAGE_SIZE - 1) || addr >= VA_LIMIT ||
+        length > VA_LIMIT - addr)
+        return PAGER_EINVAL;
+    if (!s->pager->ops->file_write)
+        return PAGER_EPERM;
+    sync_ctx_t c = {s, 0, 0};
+    pagetab_walk(&s->pt, vpn_of(addr), vpn_of(addr + length), sync_page, &c);
+    return c.err ? c.err : c.written;
 }

@@ -7,7 +7,12 @@
  * data is aligned to 4 bytes only, so file pages cannot be mapped straight out of the initrd:
  * READ copies one page into the session's buffer, a page of this server mapped read-only into
  * the client. One thread, no state but the index and the sessions.
+ *
+ * With start handle 2, a blkdrv endpoint, it also serves the files of that disk, an image in
+ * the flfs format of docs/storage.md (made by tools/mkflfs): READ and WRITE go to the disk
+ * through one block session, one page at a time, nothing cached here (the pager caches).
  */
+#include "blk_client.h"
 #include <lib/cpio.h>
 #include <fl/files_proto.h>
 #include <fl/runtime.h>
@@ -22,9 +27,21 @@
 
 typedef struct file {
     const char *name;
-    const uint8_t *data;
+    const uint8_t *data; /* initrd files */
     uint64_t size;
+    bool disk;             /* a file of the flfs disk */
+    uint64_t first, nblks; /* disk: first block and capacity in blocks */
 } file_t;
+
+/* The flfs superblock (docs/storage.md): block 0 of the disk, little-endian. */
+#define FLFS_MAGIC      "FLFS0001"
+#define FLFS_BLOCK      4096u
+#define FLFS_DIR_OFF    64u
+#define FLFS_ENTRY_SIZE 64u
+#define FLFS_MAX_FILES  ((FLFS_BLOCK - FLFS_DIR_OFF) / FLFS_ENTRY_SIZE)
+#define SECTORS_PER_BLK (FLFS_BLOCK / BLK_SECTOR_SIZE)
+
+static blk_client_t dev;
 
 typedef struct session {
     bool used;
@@ -48,23 +65,78 @@ static void reply(fl_msg_t *m, long r, uint64_t w1, uint64_t w2)
     m->w[2] = w2;
 }
 
+static unsigned cap;
+
+static int add_file(file_t f)
+{
+    if (nfiles == cap) {
+        cap = cap ? 2 * cap : 32;
+        file_t *more = realloc(files, cap * sizeof(*files));
+        if (!more)
+            return -1;
+        files = more;
+    }
+    files[nfiles++] = f;
+    return 0;
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* Reads the superblock of the disk behind blk_ep and adds its files; -1 if it has none. */
+static int index_disk(fl_handle_t blk_ep)
+{
+    long r = blk_open(&dev, blk_ep, ipc, self, FILES_BLKBUF_VA, 1);
+    if (r < 0) {
+        printf("files: cannot open a block session: %s\n", fl_strerror(r));
+        return -1;
+    }
+    if ((r = blk_read(&dev, 0, SECTORS_PER_BLK, 0)) < 0) {
+        printf("files: cannot read the superblock: %s\n", fl_strerror(r));
+        return -1;
+    }
+    const uint8_t *sb = dev.buf;
+    uint64_t n = le64(sb + 8) & 0xffffffffu;
+    if (memcmp(sb, FLFS_MAGIC, 8) != 0 || n > FLFS_MAX_FILES) {
+        printf("files: the disk holds no flfs image\n");
+        return -1;
+    }
+    uint64_t blocks = dev.capacity / SECTORS_PER_BLK;
+    static char names[FLFS_MAX_FILES][FILES_NAME_MAX];
+    unsigned added = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        const uint8_t *e = sb + FLFS_DIR_OFF + i * FLFS_ENTRY_SIZE;
+        file_t f = {.name = names[i], .disk = true};
+        memcpy(names[i], e, FILES_NAME_MAX);
+        f.first = le64(e + 32);
+        f.size = le64(e + 40);
+        f.nblks = le64(e + 48);
+        if (names[i][FILES_NAME_MAX - 1] != '\0' || !names[i][0] || !f.first || f.first >= blocks ||
+            f.nblks > blocks - f.first || f.size > f.nblks * FLFS_BLOCK)
+            continue; /* a malformed entry is skipped */
+        if (add_file(f) < 0)
+            return -1;
+        added++;
+    }
+    printf("files: flfs disk of %llu blocks: %u files\n", (unsigned long long)blocks, added);
+    return 0;
+}
+
 static int index_initrd(const void *base, size_t size)
 {
     cpio_iter_t it;
     cpio_entry_t e;
-    unsigned cap = 0;
     cpio_iter_init(&it, base, size);
     while (cpio_next(&it, &e, NULL) == 1) {
         if ((e.mode & CPIO_MODE_TYPE) != CPIO_MODE_REG)
             continue;
-        if (nfiles == cap) {
-            cap = cap ? 2 * cap : 32;
-            file_t *more = realloc(files, cap * sizeof(*files));
-            if (!more)
-                return -1;
-            files = more;
-        }
-        files[nfiles++] = (file_t){e.name, e.data, e.size};
+        if (add_file((file_t){.name = e.name, .data = e.data, .size = e.size}) < 0)
+            return -1;
     }
     return 0;
 }
@@ -74,7 +146,7 @@ static const file_t *file_by_id(uint64_t id)
     return id >= 1 && id <= nfiles ? &files[id - 1] : NULL;
 }
 
-static long open_file(const uint64_t *w, uint64_t *size)
+static long open_file(const uint64_t *w, uint64_t *size, uint64_t *flags)
 {
     char name[FILES_NAME_MAX];
     memcpy(name, w, sizeof(name));
@@ -83,6 +155,7 @@ static long open_file(const uint64_t *w, uint64_t *size)
     for (unsigned i = nfiles; i-- > 0;) /* a later entry of the same name wins, as cpio_find */
         if (strcmp(files[i].name, name) == 0) {
             *size = files[i].size;
+            *flags = files[i].disk ? FILES_F_DISK : 0;
             return (long)i + 1;
         }
     return FL_ENOENT;
@@ -119,7 +192,7 @@ static fl_handle_t attach(fl_msg_t *m)
         uint64_t buf = buf_of(s);
         r = fl_vm_alloc(self, buf, 1, FL_PROT_READ | FL_PROT_WRITE);
         if (r >= 0) {
-            r = fl_vm_map(client, va, buf, 1, FL_PROT_READ);
+            r = fl_vm_map(client, va, buf, 1, FL_PROT_READ | FL_PROT_WRITE);
             if (r < 0)
                 fl_vm_unmap(self, buf, 1);
         }
@@ -164,10 +237,34 @@ static long read_page(session_t *s, uint64_t id, uint64_t off)
         return FL_ERANGE;
     uint64_t n = f->size - off < FL_PAGE_SIZE ? f->size - off : FL_PAGE_SIZE;
     uint8_t *buf = (uint8_t *)buf_of(s);
-    memcpy(buf, f->data + off, n);
+    if (f->disk) {
+        uint64_t sector = (f->first + off / FLFS_BLOCK) * SECTORS_PER_BLK;
+        if (blk_read(&dev, sector, SECTORS_PER_BLK, 0) < 0)
+            return FL_EIO;
+        memcpy(buf, dev.buf, n);
+    } else {
+        memcpy(buf, f->data + off, n);
+    }
     memset(buf + n, 0, FL_PAGE_SIZE - n);
     reads++;
     return (long)n;
+}
+
+static long write_page(session_t *s, uint64_t id, uint64_t off)
+{
+    const file_t *f = file_by_id(id);
+    if (!f)
+        return FL_ENOENT;
+    if (!f->disk)
+        return FL_EPERM;
+    if (off & (FL_PAGE_SIZE - 1))
+        return FL_EINVAL;
+    if (off / FLFS_BLOCK >= f->nblks)
+        return FL_ERANGE;
+    memcpy(dev.buf, (const void *)buf_of(s), FLFS_BLOCK);
+    if (blk_write(&dev, (f->first + off / FLFS_BLOCK) * SECTORS_PER_BLK, SECTORS_PER_BLK, 0) < 0)
+        return FL_EIO;
+    return 0;
 }
 
 static void detach(session_t *s)
@@ -190,11 +287,14 @@ int main(int argc, char **argv)
         printf("files: usage: files <initrd bytes>, with an endpoint and the initrd region\n");
         return 1;
     }
+    fl_handle_t blk_ep = fl_start_handle(2);
     long r = fl_region_map(self, region, 0, FILES_INITRD_VA, mapped, FL_PROT_READ);
     if (r < 0 || index_initrd((const void *)FILES_INITRD_VA, size) < 0) {
         printf("files: cannot map or index the initrd: %s\n", fl_strerror(r < 0 ? r : FL_ENOMEM));
         return 1;
     }
+    if (blk_ep && index_disk(blk_ep) < 0)
+        printf("files: serving the initrd only\n");
     fl_msg_t m = {.tag = 0};
     for (;;) {
         fl_handle_t close_after = 0;
@@ -205,11 +305,11 @@ int main(int argc, char **argv)
             continue;
         }
         session_t *s = m.badge ? session_of(m.badge) : NULL;
-        uint64_t size_out = 0;
+        uint64_t size_out = 0, flags = 0;
         switch (FL_TAG_LABEL(m.tag)) {
         case FILES_REQ_OPEN:
-            r = open_file(m.w, &size_out);
-            reply(&m, r, size_out, 0);
+            r = open_file(m.w, &size_out, &flags);
+            reply(&m, r, size_out, flags);
             break;
         case FILES_REQ_STAT: {
             const file_t *f = file_by_id(m.w[0]);
@@ -218,6 +318,7 @@ int main(int argc, char **argv)
         }
         case FILES_REQ_ATTACH: close_after = attach(&m); break;
         case FILES_REQ_READ: reply(&m, s ? read_page(s, m.w[0], m.w[1]) : FL_EPERM, 0, 0); break;
+        case FILES_REQ_WRITE: reply(&m, s ? write_page(s, m.w[0], m.w[1]) : FL_EPERM, 0, 0); break;
         case FILES_REQ_DETACH:
             if (s)
                 detach(s);

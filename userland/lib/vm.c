@@ -149,6 +149,11 @@ long vm_map_file(void *hint, size_t length, unsigned prot, unsigned flags, uint6
     return r;
 }
 
+long vm_sync(void *addr, size_t length)
+{
+    return fl_pager_request(fl_pager(), PAGER_REQ_SYNC, (uint64_t)addr, length, 0, 0);
+}
+
 long fl_pager_cache_stats(fl_handle_t ep, vm_cache_stats_t *out)
 {
     uint64_t a[4];

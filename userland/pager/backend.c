@@ -220,4 +220,5 @@ const pager_ops_t backend_ops = {
     .file_read = files_read,
     .swap_in = swap_in,
     .swap_out = swap_out,
+    .file_write = files_write,
 };

@@ -1,7 +1,9 @@
 /*
  * File mappings: the pager's side of the file server (fl/files_proto.h). At start-up the pager
- * ATTACHes with its own space, so the server's session buffer appears read-only at FILEBUF_VA;
- * libpager's file_read hook asks for one page (READ) and copies it into the frame. Clients name
+ * ATTACHes with its own space, so the server's session buffer appears at FILEBUF_VA; libpager's
+ * file_read hook asks for one page (READ) and copies it out of there into the frame, its
+ * file_write hook (dirty shared pages of disk files, on sync and eviction) copies the frame
+ * in and asks for a WRITE. Clients name
  * files through the pager (PAGER_REQ_FILE_OPEN), which remembers id and size, so that a map
  * can only name a file the server knows and a bad access past the end can say so.
  * The page cache itself is libpager's (cfg.page_cache): a page is read once for all clients.
@@ -55,12 +57,14 @@ long files_open(server_t *srv, const uint64_t name[4], uint64_t *size)
         return (long)m.w[0];
     uint64_t id = m.w[0];
     *size = m.w[1];
+    bool disk = m.w[2] & FILES_F_DISK;
     if (!files_find(srv, id)) {
         if (srv->nfiletab == MAX_FILES)
             return FL_EFULL;
         file_ent_t *f = &srv->filetab[srv->nfiletab++];
         f->id = id;
         f->size = *size;
+        f->disk = disk;
         memcpy(f->name, name, sizeof(f->name));
         f->name[sizeof(f->name) - 1] = '\0';
     }
@@ -87,4 +91,15 @@ int files_read(void *ctx, uint64_t file_id, uint64_t offset, uint64_t frame)
         return r == FL_ENOMEM ? PAGER_ENOMEM : PAGER_EIO;
     memcpy((void *)frame, (const void *)FILEBUF_VA, FL_PAGE_SIZE);
     return 0;
+}
+
+int files_write(void *ctx, uint64_t file_id, uint64_t offset, uint64_t frame)
+{
+    server_t *srv = ctx;
+    const file_ent_t *f = files_find(srv, file_id);
+    if (!srv->session || !f || !f->disk)
+        return PAGER_EPERM;
+    memcpy((void *)FILEBUF_VA, (const void *)frame, FL_PAGE_SIZE);
+    long r = files_call(srv->session, FILES_REQ_WRITE, file_id, offset, NULL);
+    return r < 0 ? PAGER_EIO : 0;
 }

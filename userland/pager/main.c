@@ -162,7 +162,8 @@ static long load(client_t *c, uint64_t va, uint64_t window, uint64_t pages)
 }
 
 /* MAP_FILE: w2 = rights | flags << 8. Initrd files are read-only: a shared mapping may not be
- * writable (a private one copies on write). Length 0: the whole file. */
+ * writable (a private one copies on write); a disk file's may, its dirty pages go back to the
+ * disk on SYNC and on eviction. Length 0: the whole file. */
 static long map_file(client_t *c, uint64_t hint, uint64_t length, unsigned w2, uint64_t id)
 {
     const file_ent_t *f = files_find(&srv, id);
@@ -172,7 +173,7 @@ static long map_file(client_t *c, uint64_t hint, uint64_t length, unsigned w2, u
         return FL_ENOENT;
     if (length == 0)
         length = (f->size + FL_PAGE_SIZE - 1) & ~(uint64_t)(FL_PAGE_SIZE - 1);
-    if ((flags & PAGER_PROTO_SHARED) && (prot & PAGER_PROT_WRITE))
+    if ((flags & PAGER_PROTO_SHARED) && (prot & PAGER_PROT_WRITE) && !f->disk)
         return FL_EPERM;
     flags |= flags & PAGER_PROTO_SHARED ? 0 : PAGER_MAP_PRIVATE;
     uint64_t addr = 0;
@@ -234,6 +235,7 @@ static fl_handle_t request(client_t *c, uint64_t badge, fl_msg_t *m)
         return 0;
     }
     case PAGER_REQ_MAP_FILE: r = map_file(c, w[0], w[1], (unsigned)w[2], w[3]); break;
+    case PAGER_REQ_SYNC: r = pager_sync(c->ps, w[0], w[1]); break;
     default: r = FL_ENOSYS; break;
     }
     reply(m, r, 0, 0, 0);

@@ -51,6 +51,7 @@ typedef struct report {
 
 typedef struct file_ent {
     uint64_t id, size; /* the file server's id and the size it reported */
+    bool disk;         /* a disk file (FILES_F_DISK): shared mappings may write it */
     char name[32];
 } file_ent_t;
 
@@ -102,6 +103,8 @@ void files_init(server_t *srv, fl_handle_t files_ep, fl_ipc_buffer_t *ipc);
 long files_open(server_t *srv, const uint64_t name[4], uint64_t *size);
 const file_ent_t *files_find(const server_t *srv, uint64_t id);
 int files_read(void *ctx, uint64_t file_id, uint64_t offset, uint64_t frame);
+/* libpager's file_write: the write-back of a dirty shared page (disk files only). */
+int files_write(void *ctx, uint64_t file_id, uint64_t offset, uint64_t frame);
 
 /* swap.c: the swap disk (pager -s); swap_init returns the number of slots (0: no swap) */
 uint64_t swap_init(server_t *srv, fl_handle_t blk_ep, fl_ipc_buffer_t *ipc, uint64_t max_slots);

@@ -60,6 +60,11 @@ typedef struct pager_ops {
      * eviction, never while a fault's own frame is half set up. May be NULL (no swap-out: only
      * clean file pages are evicted). A failure leaves the page resident and the slot free. */
     int (*swap_out)(void *ctx, uint64_t slot, uint64_t frame);
+    /* Write the 4 KiB of `frame` back to file `file_id` at byte `offset` (page aligned): the
+     * write-back of a dirty page of a shared file mapping, by pager_sync and by eviction. May
+     * be NULL: dirty shared file pages then stay resident and pager_sync is PAGER_EPERM. A
+     * failure leaves the page dirty and resident. */
+    int (*file_write)(void *ctx, uint64_t file_id, uint64_t offset, uint64_t frame);
 } pager_ops_t;
 
 #endif

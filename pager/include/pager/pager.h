@@ -162,15 +162,16 @@ typedef struct pager_config {
 
 /* Swap and eviction counters (pager_swap_stats). */
 typedef struct pager_swap_stats {
-    uint64_t slots;     /* cfg.swap_slots */
-    uint64_t used;      /* slots referenced now (by swapped pages or clean swapped-in copies) */
-    uint64_t swap_outs; /* pages written to a slot by eviction (ops->swap_out) */
-    uint64_t swap_ins;  /* pages read back from a slot (ops->swap_in) */
-    uint64_t reclaimed; /* evictions without a write: clean file pages dropped, clean
-                           swapped-in copies whose slot still holds them */
-    uint64_t scanned;   /* pages the clock hand looked at */
-    uint64_t full;      /* dirty pages that could not get a slot (swap full) */
-    uint64_t failures;  /* evictions that found nothing evictable */
+    uint64_t slots;        /* cfg.swap_slots */
+    uint64_t used;         /* slots referenced now (by swapped pages or clean swapped-in copies) */
+    uint64_t swap_outs;    /* pages written to a slot by eviction (ops->swap_out) */
+    uint64_t swap_ins;     /* pages read back from a slot (ops->swap_in) */
+    uint64_t reclaimed;    /* evictions without a write: clean file pages dropped, clean
+                              swapped-in copies whose slot still holds them */
+    uint64_t scanned;      /* pages the clock hand looked at */
+    uint64_t full;         /* dirty pages that could not get a slot (swap full) */
+    uint64_t failures;     /* evictions that found nothing evictable */
+    uint64_t written_back; /* dirty shared file pages written by ops->file_write */
 } pager_swap_stats_t;
 
 /* The page cache's counters (pager_cache_stats). */
@@ -247,8 +248,11 @@ uint64_t pager_cache_trim(pager_t *pager);
  *    shares is written to a free slot through ops->swap_out, unmapped and freed (SWAPPED); a
  *    page swapped in and not written since keeps its slot (it is mapped read-only, so the
  *    first write faults, frees the slot and makes it writable) and is just dropped again;
+ *  - a page of a shared file region whose frame no other space maps is dropped too when
+ *    ops->file_write is set, a dirty one after it was written back (a failed write keeps it);
+ *    without the hook only clean ones no other page shares go;
  *  - frames shared copy-on-write (after fork) stay resident until a write splits them, as do
- *    dirty shared file pages, pages of shared anonymous regions and the zero frame.
+ *    pages of shared anonymous regions and the zero frame.
  * A swapped page forked is shared by slot (a reference count per slot); each side swaps in
  * its own copy. A slot is freed when its last page is written after swap-in, unmapped, or
  * its space is destroyed. With swap full and nothing evictable the fault that needed a frame
@@ -379,6 +383,17 @@ int pager_page_harvest(pager_space_t *space, uint64_t addr, bool *accessed, bool
  * a private anonymous region; a resident page is unmapped and its frame released.
  */
 int pager_page_set_swapped(pager_space_t *space, uint64_t addr, uint64_t slot);
+
+/*
+ * Write back the dirty pages of shared file regions in [addr, addr + length) of `space`
+ * through ops->file_write (msync): each written page becomes clean and loses write access, so
+ * that its next write faults and marks it dirty again. Pages of other regions are skipped.
+ * Returns the number of pages written, or PAGER_EINVAL (alignment, NULL), PAGER_EPERM (no
+ * file_write hook), or the first hook error (that page stays dirty; the others are done).
+ * Eviction also writes a dirty shared file page back (when file_write is set) before it drops
+ * it, if no other space maps its frame.
+ */
+long pager_sync(pager_space_t *space, uint64_t addr, uint64_t length);
 
 const char *pager_bad_reason_name(pager_bad_reason_t reason);
 

@@ -67,6 +67,7 @@
 #define PAGER_REQ_QUIT      0x9a0bu
 #define PAGER_REQ_FILE_OPEN 0x9a0cu
 #define PAGER_REQ_MAP_FILE  0x9a0du
+#define PAGER_REQ_SYNC      0x9a0eu /* w0 = address, w1 = length: write shared dirty file pages back */
 #define PAGER_MSG_ENDED     0x9a20u /* watcher -> main loop: w0 = notification bits */
 #define PAGER_REPLY         0x9a80u
 

@@ -58,6 +58,9 @@ long vm_file_open(const char *name, uint64_t *size);
  * the pager's page cache, the first write copies) or VM_SHARED. *out = its address. Pages
  * wholly past the end of the file are bus errors. */
 long vm_map_file(void *hint, size_t length, unsigned prot, unsigned flags, uint64_t id, void **out);
+/* msync: writes back the dirty pages of shared file mappings in [addr, addr + length) and
+ * write-protects them again. Pages written (>= 0) or an fl_err_t. */
+long vm_sync(void *addr, size_t length);
 /* The pager's page cache: file reads, hits, pages cached, pages mapped by read-ahead. */
 typedef struct vm_cache_stats {
     uint64_t reads, hits, pages, ahead;
