@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "blk_client.h"
+#include "blkdrv_env.h"
 #include "ftest.h"
 #include "harness.h"
 #include "tests.h"
@@ -25,79 +26,15 @@
 #define DFS_LIMIT  32  /* the eviction test's pager frame limit */
 #define DFS_PAGERS 3
 
-static fl_handle_t park;
-
-__attribute__((constructor)) static void dfs_park_init(void)
-{
-    long r = fl_bootinfo ? fl_notification_create() : -1;
-    if (r > 0)
-        park = (fl_handle_t)r;
-}
-
 typedef struct dfs_env {
-    fl_handle_t pool, ep, reports, files_ep;
-    int dev;
+    blkdrv_env_t blk;
+    fl_handle_t files_ep;
     unsigned npagers;
 } dfs_env_t;
 
 /* The runner keeps pointers to tracked processes past the test: all static. */
 static fl_proc_t drv, files_proc, kids[DFS_PAGERS];
 static pg_env_t pagers[DFS_PAGERS];
-static fl_ipc_buffer_t ipc __attribute__((aligned(4096)));
-
-static const char *attach_any(dfs_env_t *e)
-{
-    const fl_bootinfo_t *bi = fl_bootinfo;
-    for (unsigned i = 0; i < bi->ndevices && i < FL_BOOTINFO_MAX_DEV; i++) {
-        const fl_bootinfo_device_t *d = &bi->devices[i];
-        if (d->kind != FL_DEV_VIRTIO_MMIO || !d->region || !d->irq)
-            continue;
-        ipc.handles[0] = d->region;
-        ipc.handle_rights[0] = FL_RIGHT_MAP | FL_RIGHT_WRITE;
-        ipc.handles[1] = d->irq;
-        ipc.handle_rights[1] = FL_RIGHT_MANAGE;
-        fl_msg_t m = {.tag = FL_TAG(BLK_MSG_ATTACH, 2, 2), .w = {d->base, d->size}};
-        long r = fl_call(e->ep, &m);
-        CHECK(r == 0, "ATTACH call: %s", fl_strerror(r));
-        r = (long)m.w[0];
-        if (r == FL_OK) {
-            e->dev = (int)i;
-            return NULL;
-        }
-        CHECK(r == FL_ENOENT, "ATTACH of %#llx: %s", (unsigned long long)d->base, fl_strerror(r));
-    }
-    return NULL;
-}
-
-static const char *drv_start(dfs_env_t *e)
-{
-    long r;
-    const char *err = NULL;
-    CHECK(fl_bootinfo, "init has no boot information");
-    CHECK_OK(r, fl_pool_create(fl_pool(), 512));
-    e->pool = test_handle(r);
-    CHECK_OK(r, fl_endpoint_create());
-    e->ep = test_handle(r);
-    CHECK_OK(r, fl_endpoint_create());
-    e->reports = test_handle(r);
-    fl_spawn_args_t a = {
-        .args = "blkdrv",
-        .pool = e->pool,
-        .priority = FL_PRIORITY_DEFAULT,
-        .give_pool = e->pool,
-        .give_pool_rights = FL_RIGHTS_ALL,
-        .parent = e->reports,
-        .parent_badge = 0xdf5,
-        .nhandles = 1,
-        .handles = {e->ep},
-        .rights = {FL_RIGHT_READ | FL_RIGHT_WRITE | FL_RIGHT_GRANT},
-    };
-    drv = (fl_proc_t){0};
-    test_proc(&drv);
-    r = fl_spawn_initrd(&a, &drv, &err);
-    CHECK(r == 0, "cannot spawn blkdrv: %s (%s)", err, fl_strerror(r));
-    return attach_any(e);
-}
 
 /* The file server on the initrd and the disk. */
 static const char *files_start(dfs_env_t *e)
@@ -116,7 +53,7 @@ static const char *files_start(dfs_env_t *e)
         .give_pool = fl_pool(),
         .give_pool_rights = FL_RIGHT_READ | FL_RIGHT_WRITE,
         .nhandles = 3,
-        .handles = {e->files_ep, fl_bootinfo->initrd, e->ep},
+        .handles = {e->files_ep, fl_bootinfo->initrd, e->blk.ep},
         .rights = {FL_RIGHT_READ | FL_RIGHT_WRITE | FL_RIGHT_GRANT, FL_RIGHT_MAP,
                    FL_RIGHT_WRITE | FL_RIGHT_GRANT},
     };
@@ -180,38 +117,25 @@ static const char *run(pg_env_t *pg, unsigned k, const char *args)
 
 static void env_stop(dfs_env_t *e)
 {
-    uint64_t badge;
-    long status;
     for (unsigned i = 0; i < e->npagers; i++)
         if (pagers[i].pager.space)
             fl_proc_destroy(&pagers[i].pager);
     if (files_proc.space)
         fl_proc_destroy(&files_proc); /* closes its block session */
-    if (drv.space) {
-        fl_msg_t m = {.tag = FL_TAG(BLK_MSG_SHUTDOWN, 0, 0)};
-        if (fl_call(e->ep, &m) == 0)
-            test_wait_exit(e->reports, &badge, &status);
-        fl_proc_destroy(&drv);
-    }
-    if (e->dev >= 0 && park)
-        fl_irq_bind(fl_bootinfo->devices[e->dev].irq, park, 1);
-    e->dev = -1;
+    blkdrv_env_stop(&e->blk, &drv);
 }
 
 static const char *dfs_run(const char *name, const char *(*body)(dfs_env_t *))
 {
     static dfs_env_t env;
     memset(&env, 0, sizeof(env));
-    env.dev = -1;
-    long r = fl_thread_set_ipc_buffer(&ipc);
-    CHECK(r == 0, "cannot register an IPC buffer: %s", fl_strerror(r));
-    const char *why = drv_start(&env);
-    if (!why && env.dev < 0)
+    env.blk.dev = -1;
+    const char *why = blkdrv_env_start(&env.blk, &drv, 0xdf5);
+    if (!why && env.blk.dev < 0)
         printf("dfs: %s skipped: no virtio-blk device attached\n", name);
     else if (!why && !(why = files_start(&env)))
         why = body(&env);
     env_stop(&env);
-    fl_thread_set_ipc_buffer(NULL);
     return why;
 }
 

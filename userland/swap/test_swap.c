@@ -6,9 +6,7 @@
  * swaptest on it. Without a block device a test says it skipped and passes. The disk's
  * contents do not matter: slots are written before they are read.
  *
- * Teardown follows test_blk.c: the driver is asked to SHUTDOWN (which resets the device), and
- * the IRQ, which init still holds, is rebound to `park` so the dead driver's notification and
- * pool are not kept alive by it.
+ * Starting and stopping the driver: userland/blk/blkdrv_env.c.
  */
 #include <faultline/bootinfo.h>
 #include <faultline/fault.h>
@@ -17,82 +15,18 @@
 #include <string.h>
 
 #include "blk_client.h"
+#include "blkdrv_env.h"
 #include "harness.h"
 #include "tests.h"
 
 #define SWAP_LIMIT 64 /* the pager's frame limit: the working set is 4x this */
 
-static fl_handle_t park;
-
-__attribute__((constructor)) static void swap_park_init(void)
-{
-    long r = fl_bootinfo ? fl_notification_create() : -1;
-    if (r > 0)
-        park = (fl_handle_t)r;
-}
-
 typedef struct swap_env {
-    fl_handle_t pool, ep, reports;
-    int dev;
+    blkdrv_env_t blk;
     pg_env_t pg;
 } swap_env_t;
 
 static fl_proc_t drv, pager_proc, kids[2]; /* the runner keeps pointers past the test */
-static fl_ipc_buffer_t ipc __attribute__((aligned(4096)));
-
-static const char *attach_any(swap_env_t *e)
-{
-    const fl_bootinfo_t *bi = fl_bootinfo;
-    for (unsigned i = 0; i < bi->ndevices && i < FL_BOOTINFO_MAX_DEV; i++) {
-        const fl_bootinfo_device_t *d = &bi->devices[i];
-        if (d->kind != FL_DEV_VIRTIO_MMIO || !d->region || !d->irq)
-            continue;
-        ipc.handles[0] = d->region;
-        ipc.handle_rights[0] = FL_RIGHT_MAP | FL_RIGHT_WRITE;
-        ipc.handles[1] = d->irq;
-        ipc.handle_rights[1] = FL_RIGHT_MANAGE;
-        fl_msg_t m = {.tag = FL_TAG(BLK_MSG_ATTACH, 2, 2), .w = {d->base, d->size}};
-        long r = fl_call(e->ep, &m);
-        CHECK(r == 0, "ATTACH call: %s", fl_strerror(r));
-        r = (long)m.w[0];
-        if (r == FL_OK) {
-            e->dev = (int)i;
-            return NULL;
-        }
-        CHECK(r == FL_ENOENT, "ATTACH of %#llx: %s", (unsigned long long)d->base, fl_strerror(r));
-    }
-    return NULL;
-}
-
-static const char *drv_start(swap_env_t *e)
-{
-    long r;
-    const char *err = NULL;
-    CHECK(fl_bootinfo, "init has no boot information");
-    CHECK_OK(r, fl_pool_create(fl_pool(), 512));
-    e->pool = test_handle(r);
-    CHECK_OK(r, fl_endpoint_create());
-    e->ep = test_handle(r);
-    CHECK_OK(r, fl_endpoint_create());
-    e->reports = test_handle(r);
-    fl_spawn_args_t a = {
-        .args = "blkdrv",
-        .pool = e->pool,
-        .priority = FL_PRIORITY_DEFAULT,
-        .give_pool = e->pool,
-        .give_pool_rights = FL_RIGHTS_ALL,
-        .parent = e->reports,
-        .parent_badge = 0xb10c,
-        .nhandles = 1,
-        .handles = {e->ep},
-        .rights = {FL_RIGHT_READ | FL_RIGHT_WRITE | FL_RIGHT_GRANT},
-    };
-    drv = (fl_proc_t){0};
-    test_proc(&drv);
-    r = fl_spawn_initrd(&a, &drv, &err);
-    CHECK(r == 0, "cannot spawn blkdrv: %s (%s)", err, fl_strerror(r));
-    return attach_any(e);
-}
 
 /* The pager: its own pool, the driver's endpoint as start handle 1. */
 static const char *pager_start(swap_env_t *e, const char *args)
@@ -112,7 +46,7 @@ static const char *pager_start(swap_env_t *e, const char *args)
         .give_pool = pg->pool,
         .give_pool_rights = FL_RIGHT_READ | FL_RIGHT_WRITE,
         .nhandles = 2,
-        .handles = {pg->ep, e->ep},
+        .handles = {pg->ep, e->blk.ep},
         .rights = {FL_RIGHT_READ | FL_RIGHT_WRITE | FL_RIGHT_GRANT,
                    FL_RIGHT_WRITE | FL_RIGHT_GRANT},
     };
@@ -127,19 +61,9 @@ static const char *pager_start(swap_env_t *e, const char *args)
 
 static void env_stop(swap_env_t *e)
 {
-    uint64_t badge;
-    long status;
     if (pager_proc.space)
         fl_proc_destroy(&pager_proc); /* closes its block session with it */
-    if (drv.space) {
-        fl_msg_t m = {.tag = FL_TAG(BLK_MSG_SHUTDOWN, 0, 0)};
-        if (fl_call(e->ep, &m) == 0)
-            test_wait_exit(e->reports, &badge, &status);
-        fl_proc_destroy(&drv);
-    }
-    if (e->dev >= 0 && park)
-        fl_irq_bind(fl_bootinfo->devices[e->dev].irq, park, 1);
-    e->dev = -1;
+    blkdrv_env_stop(&e->blk, &drv);
 }
 
 /* Runs args on the pager to its end: *status gets its exit status (-1: stopped by a fault). */
@@ -170,16 +94,13 @@ static const char *swap_run(const char *name, const char *pager_args,
 {
     static swap_env_t env;
     memset(&env, 0, sizeof(env));
-    env.dev = -1;
-    long r = fl_thread_set_ipc_buffer(&ipc);
-    CHECK(r == 0, "cannot register an IPC buffer: %s", fl_strerror(r));
-    const char *why = drv_start(&env);
-    if (!why && env.dev < 0)
+    env.blk.dev = -1;
+    const char *why = blkdrv_env_start(&env.blk, &drv, 0xb10c);
+    if (!why && env.blk.dev < 0)
         printf("swap: %s skipped: no virtio-blk device attached\n", name);
     else if (!why && !(why = pager_start(&env, pager_args)))
         why = body(&env);
     env_stop(&env);
-    fl_thread_set_ipc_buffer(NULL);
     return why;
 }
 
