@@ -156,7 +156,7 @@ int main(void)
         bench_rows_ipc();
         bench_rows_vm();
         bench_rows_fault();
-        printf("BENCH_SKIP swap_in not measured yet: no block driver or swapping pager\n");
+        bench_rows_swap();
         long r = bench_ctl(BENCH_QUIT, 0, 0, 0);
         if (r < 0)
             bench_fail("teardown", "quit", r);

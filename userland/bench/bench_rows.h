@@ -25,5 +25,6 @@ void bench_rows_syscall(void); /* bench_ipc.c */
 void bench_rows_ipc(void);
 void bench_rows_vm(void); /* bench_fault.c */
 void bench_rows_fault(void);
+void bench_rows_swap(void); /* bench_swap.c */
 
 #endif
