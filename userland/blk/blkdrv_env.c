@@ -6,8 +6,18 @@
 #include "blkdrv_env.h"
 #include "tests.h"
 
+/* Where a driver that no longer answers has its device reset: in the 2 MiB block of init's
+ * stack, whose page table exists already (mapping there leaves nothing behind). */
+#define RESET_MMIO_VA 0x7fffe00000UL + 0x100000UL
+#define MMIO_STATUS   0x070
+
 static fl_handle_t park; /* where a dead driver's IRQ is rebound */
 static fl_ipc_buffer_t ipc __attribute__((aligned(4096)));
+
+fl_ipc_buffer_t *blkdrv_env_ipc(void)
+{
+    return &ipc;
+}
 
 __attribute__((constructor)) static void blkdrv_env_park_init(void)
 {
@@ -32,7 +42,9 @@ static const char *attach_any(blkdrv_env_t *e)
         CHECK(r == 0, "ATTACH call: %s", fl_strerror(r));
         r = (long)m.w[0];
         if (r == FL_OK) {
+            CHECK(m.w[1] == 2, "attached DeviceID %llu", (unsigned long long)m.w[1]);
             e->dev = (int)i;
+            e->capacity = m.w[2];
             return NULL;
         }
         CHECK(r == FL_ENOENT, "ATTACH of %#llx: %s", (unsigned long long)d->base, fl_strerror(r));
@@ -80,9 +92,18 @@ void blkdrv_env_stop(blkdrv_env_t *e, fl_proc_t *drv)
     long status;
     if (drv->space) {
         fl_msg_t m = {.tag = FL_TAG(BLK_MSG_SHUTDOWN, 0, 0)};
-        if (fl_call(e->ep, &m) == 0)
+        long r = fl_call(e->ep, &m);
+        if (r == 0)
             test_wait_exit(e->reports, &badge, &status);
         fl_proc_destroy(drv);
+        if (e->dev >= 0 && r != 0) { /* no DMA into frames the dead driver gave back */
+            const fl_bootinfo_device_t *d = &fl_bootinfo->devices[e->dev];
+            if (fl_region_map(fl_self_space(), d->region, 0, RESET_MMIO_VA, FL_PAGE_SIZE,
+                              FL_PROT_READ | FL_PROT_WRITE) == 0) {
+                *(volatile uint32_t *)(RESET_MMIO_VA + (d->base & 0xfff) + MMIO_STATUS) = 0;
+                fl_vm_unmap(fl_self_space(), RESET_MMIO_VA, 1);
+            }
+        }
     }
     if (e->dev >= 0 && park)
         fl_irq_bind(fl_bootinfo->devices[e->dev].irq, park, 1);

@@ -6,14 +6,11 @@
  * 8-byte word of sector s is blk_pattern(s, word)). Without a block device a test says it
  * skipped and passes; on a disk without that pattern it does not write.
  *
- * Two kernel limits shape the teardown (docs/storage.md, "Limits"):
- *  - an IRQ's binding outlives the driver (nothing unbinds it), so the IRQ, which init still
- *    holds, would keep the dead driver's notification and its pool's frames: the test rebinds
- *    it to `park`, one notification made before main so that no test is charged for it;
- *  - nothing stops a device's DMA when its driver dies, so the driver is asked to SHUTDOWN
- *    (which resets the device), and the test resets the transport itself if that fails.
+ * Starting and stopping the driver (including resetting a device whose driver does not
+ * answer, and parking its IRQ): blkdrv_env.c.
  */
 #include "blk_client.h"
+#include "blkdrv_env.h"
 #include "tests.h"
 #include <faultline/bootinfo.h>
 #include <stdbool.h>
@@ -25,19 +22,7 @@
 /* The shared buffer and a register window go in the 2 MiB block of init's stack (the stack is
  * its top 16 pages): its page table already exists, so mapping there charges init nothing
  * that outlives the test. */
-#define TEST_BUF_VA  0x7fffe00000UL
-#define TEST_MMIO_VA (TEST_BUF_VA + 0x100000UL)
-#define MMIO_STATUS  0x070
-
-static fl_handle_t park;
-static fl_ipc_buffer_t ipc __attribute__((aligned(4096)));
-
-__attribute__((constructor)) static void blk_park_init(void)
-{
-    long r = fl_bootinfo ? fl_notification_create() : -1;
-    if (r > 0)
-        park = (fl_handle_t)r;
-}
+#define TEST_BUF_VA 0x7fffe00000UL
 
 static uint64_t blk_pattern(uint64_t sector, unsigned word)
 {
@@ -45,101 +30,13 @@ static uint64_t blk_pattern(uint64_t sector, unsigned word)
 }
 
 typedef struct blk_env {
-    fl_handle_t pool, ep, reports;
+    blkdrv_env_t blk;
     fl_proc_t drv;
-    int dev; /* index in the boot information's devices, or -1 */
-    uint64_t capacity;
     blk_client_t c;
     bool test_disk; /* the disk has the pattern: writes are allowed */
 } blk_env_t;
 
 static blk_env_t env;
-
-/* Offers the driver every virtio-mmio transport until it attaches one. */
-static const char *attach_any(blk_env_t *e)
-{
-    const fl_bootinfo_t *bi = fl_bootinfo;
-    for (unsigned i = 0; i < bi->ndevices && i < FL_BOOTINFO_MAX_DEV; i++) {
-        const fl_bootinfo_device_t *d = &bi->devices[i];
-        if (d->kind != FL_DEV_VIRTIO_MMIO || !d->region || !d->irq)
-            continue;
-        ipc.handles[0] = d->region;
-        ipc.handle_rights[0] = FL_RIGHT_MAP | FL_RIGHT_WRITE;
-        ipc.handles[1] = d->irq;
-        ipc.handle_rights[1] = FL_RIGHT_MANAGE;
-        fl_msg_t m = {.tag = FL_TAG(BLK_MSG_ATTACH, 2, 2), .w = {d->base, d->size}};
-        long r = fl_call(e->ep, &m);
-        CHECK(r == 0, "ATTACH call: %s", fl_strerror(r));
-        r = (long)m.w[0];
-        if (r == FL_OK) {
-            CHECK(m.w[1] == 2, "attached DeviceID %llu", (unsigned long long)m.w[1]);
-            e->dev = (int)i;
-            e->capacity = m.w[2];
-            return NULL;
-        }
-        CHECK(r == FL_ENOENT, "ATTACH of %#llx: %s", (unsigned long long)d->base, fl_strerror(r));
-    }
-    return NULL;
-}
-
-static const char *env_start(blk_env_t *e)
-{
-    long r;
-    const char *err = NULL;
-
-    memset(e, 0, sizeof(*e));
-    e->dev = -1;
-    CHECK(fl_bootinfo, "init has no boot information");
-    CHECK_OK(r, fl_pool_create(fl_pool(), 512));
-    e->pool = test_handle(r);
-    CHECK_OK(r, fl_endpoint_create());
-    e->ep = test_handle(r);
-    CHECK_OK(r, fl_endpoint_create());
-    e->reports = test_handle(r);
-    fl_spawn_args_t a = {
-        .args = "blkdrv",
-        .pool = e->pool,
-        .priority = FL_PRIORITY_DEFAULT,
-        .give_pool = e->pool,
-        .give_pool_rights = FL_RIGHTS_ALL,
-        .parent = e->reports,
-        .parent_badge = 0xb10c,
-        .nhandles = 1,
-        .handles = {e->ep},
-        .rights = {FL_RIGHT_READ | FL_RIGHT_WRITE | FL_RIGHT_GRANT},
-    };
-    test_proc(&e->drv);
-    r = fl_spawn_initrd(&a, &e->drv, &err);
-    CHECK(r == 0, "cannot spawn blkdrv: %s (%s)", err, fl_strerror(r));
-    return attach_any(e);
-}
-
-/* Stops the driver and leaves the device and its IRQ as they were before the test. */
-static void env_stop(blk_env_t *e)
-{
-    uint64_t badge;
-    long status;
-    if (e->c.session)
-        blk_close(&e->c);
-    if (e->drv.space) {
-        fl_msg_t m = {.tag = FL_TAG(BLK_MSG_SHUTDOWN, 0, 0)};
-        long r = fl_call(e->ep, &m);
-        if (r == 0)
-            test_wait_exit(e->reports, &badge, &status);
-        fl_proc_destroy(&e->drv);
-        if (e->dev >= 0 && r != 0) {
-            const fl_bootinfo_device_t *d = &fl_bootinfo->devices[e->dev];
-            if (fl_region_map(fl_self_space(), d->region, 0, TEST_MMIO_VA, FL_PAGE_SIZE,
-                              FL_PROT_READ | FL_PROT_WRITE) == 0) {
-                *(volatile uint32_t *)(TEST_MMIO_VA + (d->base & 0xfff) + MMIO_STATUS) = 0;
-                fl_vm_unmap(fl_self_space(), TEST_MMIO_VA, 1);
-            }
-        }
-    }
-    if (e->dev >= 0 && park)
-        fl_irq_bind(fl_bootinfo->devices[e->dev].irq, park, 1);
-    e->dev = -1;
-}
 
 /* Checks that sectors [sector, +count) at byte off of the buffer hold the pattern. */
 static const char *check_pattern(blk_env_t *e, uint64_t sector, uint64_t count, uint64_t off)
@@ -168,13 +65,13 @@ static const char *blk_run(const char *name, const char *(*body)(blk_env_t *))
     const char *why;
     long r;
 
-    r = fl_thread_set_ipc_buffer(&ipc);
-    CHECK(r == 0, "cannot register an IPC buffer: %s", fl_strerror(r));
-    why = env_start(&env);
-    if (!why && env.dev < 0) {
+    memset(&env, 0, sizeof(env));
+    why = blkdrv_env_start(&env.blk, &env.drv, 0xb10c);
+    if (!why && env.blk.dev < 0) {
         printf("blk: %s skipped: no virtio-blk device attached\n", name);
     } else if (!why) {
-        r = blk_open(&env.c, env.ep, &ipc, fl_self_space(), TEST_BUF_VA, TEST_PAGES);
+        r = blk_open(&env.c, env.blk.ep, blkdrv_env_ipc(), fl_self_space(), TEST_BUF_VA,
+                     TEST_PAGES);
         if (r < 0)
             why = test_failf("blk_open: %s", fl_strerror(r));
         if (!why && (r = blk_read(&env.c, 0, 1, 0)) < 0)
@@ -185,8 +82,9 @@ static const char *blk_run(const char *name, const char *(*body)(blk_env_t *))
         if (!why && env.test_disk)
             why = body(&env);
     }
-    env_stop(&env);
-    fl_thread_set_ipc_buffer(NULL);
+    if (env.c.session)
+        blk_close(&env.c);
+    blkdrv_env_stop(&env.blk, &env.drv);
     return why;
 }
 
@@ -197,8 +95,8 @@ static const char *disk_body(blk_env_t *e)
 {
     blk_client_t *c = &e->c;
 
-    CHECK(e->capacity == TEST_SECTORS && c->capacity == TEST_SECTORS,
-          "capacity %llu (ATTACH) / %llu (INFO), expected %u", (unsigned long long)e->capacity,
+    CHECK(e->blk.capacity == TEST_SECTORS && c->capacity == TEST_SECTORS,
+          "capacity %llu (ATTACH) / %llu (INFO), expected %u", (unsigned long long)e->blk.capacity,
           (unsigned long long)c->capacity, TEST_SECTORS);
     CHECK(c->max_sectors >= 8, "at most %u sectors per request", c->max_sectors);
     /* One request as large as allowed, another at a sector-aligned but not page-aligned
@@ -274,7 +172,7 @@ static const char *inflight_body(blk_env_t *e)
         if (why)
             return why;
     }
-    CHECK_EQ(blk_stats(e->ep, &completed, &most, &errors), FL_OK);
+    CHECK_EQ(blk_stats(e->blk.ep, &completed, &most, &errors), FL_OK);
     CHECK(most >= 2, "at most %llu request(s) were on the device at once",
           (unsigned long long)most);
     CHECK(errors == 0, "%llu device errors", (unsigned long long)errors);
@@ -330,10 +228,10 @@ static const char *errors_body(blk_env_t *e)
     CHECK_EQ(blk_submit(c, 0xb10c77, 0, 1, 0, 1), FL_EINVAL);
     /* Session requests through the owner's handle, and INFO / OPEN mistakes. */
     fl_msg_t m = {.tag = FL_TAG(BLK_MSG_READ, 4, 0), .w = {0, 1, 0, 1}};
-    CHECK_EQ(fl_call(e->ep, &m), 0);
+    CHECK_EQ(fl_call(e->blk.ep, &m), 0);
     CHECK_EQ((long)m.w[0], FL_EPERM);
     m = (fl_msg_t){.tag = FL_TAG(BLK_MSG_OPEN, 3, 0), .w = {TEST_BUF_VA, 1, 1}};
-    CHECK_EQ(fl_call(e->ep, &m), 0);
+    CHECK_EQ(fl_call(e->blk.ep, &m), 0);
     CHECK_EQ((long)m.w[0], FL_EINVAL); /* no handles */
     /* The driver still works, and nothing reached the device. */
     CHECK_EQ(blk_read(c, 5, 2, 0), FL_OK);
@@ -363,7 +261,7 @@ static const char *errors_body(blk_env_t *e)
     CHECK_EQ(blk_wait(c, 1), FL_OK);
     if ((why = check_pattern(e, rd - 8, 8, 0)) || (why = check_pattern(e, rd + 1, 8, 16384)))
         return why;
-    CHECK_EQ(blk_stats(e->ep, &completed, &most, &errors), FL_OK);
+    CHECK_EQ(blk_stats(e->blk.ep, &completed, &most, &errors), FL_OK);
     CHECK(errors == 3, "the driver counted %llu device errors, expected 3",
           (unsigned long long)errors);
     printf("blk: device errors on sectors %llu (read) and %llu (write) reported as FL_EIO\n",
@@ -395,9 +293,10 @@ static const char *session_body(blk_env_t *e)
     c->note = 0;
     CHECK_EQ(blk_submit(&(blk_client_t){.session = old}, BLK_MSG_READ, 0, 1, 0, 1), FL_ENOENT);
     fl_handle_close(old);
-    r = blk_open(&c2, e->ep, &ipc, fl_self_space(), TEST_BUF_VA, BLK_BUF_MAX_PAGES + 1);
+    r = blk_open(&c2, e->blk.ep, blkdrv_env_ipc(), fl_self_space(), TEST_BUF_VA,
+                 BLK_BUF_MAX_PAGES + 1);
     CHECK_EQ(r, FL_EINVAL);
-    CHECK_EQ(blk_open(c, e->ep, &ipc, fl_self_space(), TEST_BUF_VA, 4), FL_OK);
+    CHECK_EQ(blk_open(c, e->blk.ep, blkdrv_env_ipc(), fl_self_space(), TEST_BUF_VA, 4), FL_OK);
     CHECK_EQ(blk_read(c, 2, 8, 0), FL_OK);
     return check_pattern(e, 2, 8, 0);
 }

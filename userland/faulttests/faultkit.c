@@ -46,7 +46,7 @@ static const char *set_handler(fk_child_t *c, unsigned which, uint64_t badge)
 {
     long h, r;
     CHECK_OK(h, minted(badge, FL_RIGHT_WRITE));
-    r = fk_set_handler(c->proc.thread, which, (fl_handle_t)h);
+    r = fl_thread_set_handler(c->proc.thread, which, (fl_handle_t)h);
     fl_handle_close((fl_handle_t)h); /* the kernel keeps its own reference */
     CHECK(r == 0, "set handler %u: %s", which, fl_strerror(r));
     return NULL;
@@ -101,7 +101,7 @@ const char *fk_child_new(fk_child_t **out, unsigned index, const void *entry, co
 
     CHECK_OK(r, fl_notification_create());
     c->watch = test_handle(r);
-    CHECK_EQ(fk_space_watch(c->proc.space, c->watch, 1), FL_OK);
+    CHECK_EQ(fl_space_watch(c->proc.space, c->watch, 1), FL_OK);
     *out = c;
     return NULL;
 }
@@ -232,7 +232,7 @@ const char *fk_expect_done_held(fk_child_t *c, fl_msg_t *m)
 
 int fk_alive(fk_child_t *c)
 {
-    return fk_space_status(c->proc.space, NULL) == 0;
+    return fl_space_status(c->proc.space, NULL) == 0;
 }
 
 const char *fk_expect_end(fk_child_t *c, long status)
@@ -243,7 +243,7 @@ const char *fk_expect_end(fk_child_t *c, long status)
     while ((bits = fl_poll(c->watch)) == 0 && test_ticks() < until)
         fl_yield();
     CHECK(bits == 1, "child %u: its process did not end (watch %ld)", c->index, bits);
-    CHECK_OK(r, fk_space_status(c->proc.space, &st));
+    CHECK_OK(r, fl_space_status(c->proc.space, &st));
     CHECK(r == 1 && st == status, "child %u: space status %ld, exit status %ld; expected 1, %ld",
           c->index, r, st, status);
     return NULL;

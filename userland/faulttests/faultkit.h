@@ -131,32 +131,4 @@ extern const char fk_pager_hold[], fk_fpu[], fk_insn_fpu[], fk_fp_exit[];
 
 #define FK_PC(sym) ((uint64_t)(uintptr_t)(sym))
 
-/* The calls the harness needs, on the raw stubs of fl/syscall.h (docs/syscalls.md). */
-static inline long fk_set_handler(fl_handle_t thread, unsigned which, fl_handle_t ep)
-{
-    return FL_SYSCALL3(FL_SYS_THREAD_SET_HANDLER, thread, which, ep);
-}
-
-static inline long fk_vm_harvest(fl_handle_t space, uint64_t va, uint64_t pages, uint64_t *bitmap)
-{
-    return FL_SYSCALL4(FL_SYS_VM_HARVEST, space, va, pages, bitmap);
-}
-
-static inline long fk_space_watch(fl_handle_t space, fl_handle_t ntf, uint64_t bits)
-{
-    return FL_SYSCALL3(FL_SYS_SPACE_WATCH, space, ntf, bits);
-}
-
-/* 0 while the process lives; 1 once it ended, with its exit status in *status. */
-static inline long fk_space_status(fl_handle_t space, long *status)
-{
-    register uint64_t x0 __asm__("x0") = space;
-    register uint64_t x1 __asm__("x1") = 0;
-    register uint64_t x8 __asm__("x8") = FL_SYS_SPACE_STATUS;
-    __asm__ volatile("svc #0" : "+r"(x0), "+r"(x1), "+r"(x8) : : "memory");
-    if (status && (long)x0 == 1)
-        *status = (long)x1;
-    return (long)x0;
-}
-
 #endif

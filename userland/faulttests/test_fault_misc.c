@@ -31,10 +31,10 @@ FL_TEST(pf_harvest)
     if ((why = fk_setup()) || (why = fk_child_new(&c, 0, fk_touch_pages, &mb, FK_PAGER)) ||
         (why = fk_child_map(c, FK_DATA_VA, fk_pages[0], n, FL_PROT_READ | FL_PROT_WRITE)))
         return why;
-    CHECK_EQ(fk_vm_harvest(c->proc.space, FK_DATA_VA, n + 2, &bitmap), n);
+    CHECK_EQ(fl_vm_harvest(c->proc.space, FK_DATA_VA, n + 2, &bitmap), n);
     CHECK(bitmap == 0xff, "fresh mappings: bitmap %#llx, expected 0xff",
           (unsigned long long)bitmap);
-    CHECK_EQ(fk_vm_harvest(c->proc.space, FK_DATA_VA, n + 2, &bitmap), 0);
+    CHECK_EQ(fl_vm_harvest(c->proc.space, FK_DATA_VA, n + 2, &bitmap), 0);
     CHECK(bitmap == 0, "harvested twice: bitmap %#llx", (unsigned long long)bitmap);
 
     if ((why = fk_child_start(c)) || (why = fk_expect_done_held(c, &m)))
@@ -42,10 +42,10 @@ FL_TEST(pf_harvest)
     CHECK(m.w[0] == sum, "the child summed %#llx, expected %#llx", (unsigned long long)m.w[0],
           (unsigned long long)sum);
     CHECK(((uint64_t *)fk_pages[6])[1] == 6, "the child's write to page 6 is missing");
-    CHECK_EQ(fk_vm_harvest(c->proc.space, FK_DATA_VA, n + 2, &bitmap), 4);
+    CHECK_EQ(fl_vm_harvest(c->proc.space, FK_DATA_VA, n + 2, &bitmap), 4);
     CHECK(bitmap == (reads | writes), "after the client ran: bitmap %#llx, expected %#llx",
           (unsigned long long)bitmap, (unsigned long long)(reads | writes));
-    CHECK_EQ(fk_vm_harvest(c->proc.space, FK_DATA_VA, n + 2, &bitmap), 0);
+    CHECK_EQ(fl_vm_harvest(c->proc.space, FK_DATA_VA, n + 2, &bitmap), 0);
     CHECK(bitmap == 0, "harvested again: bitmap %#llx", (unsigned long long)bitmap);
     if ((why = fk_release()))
         return why;

@@ -17,7 +17,7 @@ static const char *client_of(fk_child_t **c, fl_handle_t pep)
     if (!pep)
         return NULL;
     CHECK_OK(h, fl_handle_mint(pep, 0x9a9e, FL_RIGHT_WRITE));
-    r = fk_set_handler((*c)->proc.thread, FL_HANDLER_PAGER, (fl_handle_t)h);
+    r = fl_thread_set_handler((*c)->proc.thread, FL_HANDLER_PAGER, (fl_handle_t)h);
     fl_handle_close((fl_handle_t)h);
     CHECK(r == 0, "setting the pager: %s", fl_strerror(r));
     return NULL;
