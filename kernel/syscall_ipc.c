@@ -20,6 +20,7 @@ long sys_endpoint_create(trap_frame_t *tf)
     endpoint_t *ep = kobj_alloc(current->space->pool, FL_OBJ_ENDPOINT, sizeof(endpoint_t));
     return ep ? give_new(ep, FL_OBJ_ENDPOINT) : FL_ENOMEM;
 }
+
 long sys_notification_create(trap_frame_t *tf)
 {
     (void)tf;
@@ -27,6 +28,7 @@ long sys_notification_create(trap_frame_t *tf)
         kobj_alloc(current->space->pool, FL_OBJ_NOTIFICATION, sizeof(notification_t));
     return n ? give_new(n, FL_OBJ_NOTIFICATION) : FL_ENOMEM;
 }
+
 /* Checks the outgoing message described by the tag in x1. */
 static long check_message(trap_frame_t *tf)
 {
@@ -48,6 +50,7 @@ static long check_message(trap_frame_t *tf)
     }
     return FL_OK;
 }
+
 static long endpoint_arg(trap_frame_t *tf, uint32_t need, endpoint_t **ep, uint64_t *badge)
 {
     handle_entry_t *e;
@@ -59,6 +62,7 @@ static long endpoint_arg(trap_frame_t *tf, uint32_t need, endpoint_t **ep, uint6
     *badge = e->badge;
     return FL_OK;
 }
+
 static long sys_send_or_call(trap_frame_t *tf, bool call)
 {
     endpoint_t *ep;
@@ -70,14 +74,17 @@ static long sys_send_or_call(trap_frame_t *tf, bool call)
         return err;
     return ipc_send(ep, badge, call);
 }
+
 long sys_send(trap_frame_t *tf)
 {
     return sys_send_or_call(tf, false);
 }
+
 long sys_call(trap_frame_t *tf)
 {
     return sys_send_or_call(tf, true);
 }
+
 long sys_recv(trap_frame_t *tf)
 {
     endpoint_t *ep;
@@ -87,6 +94,7 @@ long sys_recv(trap_frame_t *tf)
         return err;
     return ipc_recv(ep);
 }
+
 long sys_reply(trap_frame_t *tf)
 {
     long err = check_message(tf);
@@ -94,6 +102,7 @@ long sys_reply(trap_frame_t *tf)
         return err;
     return ipc_reply();
 }
+
 long sys_reply_recv(trap_frame_t *tf)
 {
     endpoint_t *ep;
@@ -106,6 +115,7 @@ long sys_reply_recv(trap_frame_t *tf)
     ipc_reply(); /* a caller that went away is no reason not to serve the next one */
     return ipc_recv(ep);
 }
+
 long sys_signal(trap_frame_t *tf)
 {
     notification_t *n;
@@ -117,6 +127,7 @@ long sys_signal(trap_frame_t *tf)
     notification_signal(n, tf->x[1]);
     return FL_OK;
 }
+
 static long sys_wait_or_poll(trap_frame_t *tf, bool block)
 {
     notification_t *n;
@@ -125,14 +136,17 @@ static long sys_wait_or_poll(trap_frame_t *tf, bool block)
         return err;
     return notification_wait(n, block);
 }
+
 long sys_wait(trap_frame_t *tf)
 {
     return sys_wait_or_poll(tf, true);
 }
+
 long sys_poll(trap_frame_t *tf)
 {
     return sys_wait_or_poll(tf, false);
 }
+
 long sys_irq_bind(trap_frame_t *tf)
 {
     irq_t *irq;
@@ -150,6 +164,7 @@ long sys_irq_bind(trap_frame_t *tf)
         return FL_EINVAL;
     return irq_bind(irq, n, tf->x[2]);
 }
+
 long sys_irq_ack(trap_frame_t *tf)
 {
     irq_t *irq;

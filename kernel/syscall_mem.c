@@ -27,6 +27,7 @@ long sys_pool_create(trap_frame_t *tf)
     pool_t *p = pool_create(parent, tf->x[1]);
     return p ? give_new(p, FL_OBJ_POOL) : FL_ENOMEM;
 }
+
 long sys_pool_info(trap_frame_t *tf)
 {
     pool_t *p;
@@ -36,6 +37,7 @@ long sys_pool_info(trap_frame_t *tf)
     tf->x[1] = p->limit;
     return (long)p->used;
 }
+
 long sys_space_create(trap_frame_t *tf)
 {
     pool_t *p;
@@ -45,6 +47,7 @@ long sys_space_create(trap_frame_t *tf)
     space_t *s = space_create(p);
     return s ? give_new(s, FL_OBJ_SPACE) : FL_ENOMEM;
 }
+
 long sys_space_destroy(trap_frame_t *tf)
 {
     space_t *s;
@@ -54,6 +57,7 @@ long sys_space_destroy(trap_frame_t *tf)
     space_kill(s, -1);
     return FL_OK;
 }
+
 long sys_vm_alloc(trap_frame_t *tf)
 {
     space_t *s;
@@ -84,6 +88,7 @@ long sys_vm_alloc(trap_frame_t *tf)
     }
     return FL_OK;
 }
+
 long sys_vm_map(trap_frame_t *tf)
 {
     space_t *s;
@@ -113,6 +118,7 @@ long sys_vm_map(trap_frame_t *tf)
     }
     return FL_OK;
 }
+
 long sys_vm_unmap(trap_frame_t *tf)
 {
     space_t *s;
@@ -125,6 +131,7 @@ long sys_vm_unmap(trap_frame_t *tf)
         space_unmap(s, tf->x[1] + i * PAGE_SIZE);
     return FL_OK;
 }
+
 long sys_vm_protect(trap_frame_t *tf)
 {
     space_t *s;
@@ -146,6 +153,7 @@ long sys_vm_protect(trap_frame_t *tf)
         space_protect(s, va + i * PAGE_SIZE, (unsigned)prot);
     return FL_OK;
 }
+
 long sys_region_map(trap_frame_t *tf)
 {
     space_t *s;
@@ -173,6 +181,7 @@ long sys_region_map(trap_frame_t *tf)
     }
     return FL_OK;
 }
+
 long sys_vm_harvest(trap_frame_t *tf)
 {
     space_t *s;
@@ -194,6 +203,7 @@ long sys_vm_harvest(trap_frame_t *tf)
     err = arch_copy_to_user((void *)out, bits, (pages + 63) / 64 * 8);
     return err ? err : accessed;
 }
+
 long sys_vm_phys(trap_frame_t *tf)
 {
     space_t *s;
@@ -213,6 +223,7 @@ long sys_vm_phys(trap_frame_t *tf)
         return FL_EPERM; /* only frames of a pool the caller manages */
     return (long)(m.pa | (tf->x[1] & (PAGE_SIZE - 1)));
 }
+
 long sys_space_watch(trap_frame_t *tf)
 {
     space_t *s;
@@ -235,6 +246,7 @@ long sys_space_watch(trap_frame_t *tf)
     s->watch_bits = tf->x[2];
     return FL_OK;
 }
+
 long sys_space_status(trap_frame_t *tf)
 {
     space_t *s;

@@ -24,10 +24,12 @@ static inline bool pages_ok(uint64_t va, uint64_t pages)
     return !(va & (PAGE_SIZE - 1)) && pages > 0 && pages <= MAX_PAGES_PER_CALL &&
            user_range_ok(va, pages * PAGE_SIZE);
 }
+
 static inline bool prot_ok(uint64_t prot)
 {
     return (prot & ~(uint64_t)PROT_MASK) == 0 && (prot & FL_PROT_READ);
 }
+
 static inline long lookup(fl_handle_t h, fl_obj_type_t type, uint32_t need, void **obj)
 {
     handle_entry_t *e;
@@ -36,6 +38,7 @@ static inline long lookup(fl_handle_t h, fl_obj_type_t type, uint32_t need, void
         *obj = e->obj;
     return err;
 }
+
 /* Installs obj (taking a new reference) in the caller's table; returns the handle. */
 static inline long give(void *obj, fl_obj_type_t type, uint32_t rights, uint64_t badge)
 {
@@ -47,6 +50,7 @@ static inline long give(void *obj, fl_obj_type_t type, uint32_t rights, uint64_t
     kobj_handle_opened(obj, rights & FL_RIGHTS_ALL);
     return h;
 }
+
 /* A freshly created object: the handle becomes its only reference. */
 static inline long give_new(void *obj, fl_obj_type_t type)
 {
@@ -54,6 +58,7 @@ static inline long give_new(void *obj, fl_obj_type_t type)
     kobj_put(obj);
     return h;
 }
+
 static inline long space_arg(trap_frame_t *tf, space_t **s)
 {
     long err = lookup((fl_handle_t)tf->x[0], FL_OBJ_SPACE, FL_RIGHT_MAP, (void **)s);
