@@ -29,14 +29,10 @@ set(blk_expect --expect "TESTS DONE: [0-9]+ passed, 0 failed"
 fl_qemu_test(qemu_blk_legacy --initrd ${FL_INITRD} --drive ${FL_BLK_DISK}
   --append ${blk_tests} --exit 0 --timeout 60 ${blk_expect}
   --expect "virtio-mmio v1")
-# The modern transport (version 2), through a QEMU wrapper that adds
-# -global virtio-mmio.force-legacy=false (userland/blk/modern: neither qemu-virt nor boot-test
-# can pass an extra QEMU option).
-fl_qemu_test(qemu_blk_modern --initrd ${FL_INITRD} --drive ${FL_BLK_DISK}
+# The modern transport (version 2).
+fl_qemu_test(qemu_blk_modern --initrd ${FL_INITRD} --drive ${FL_BLK_DISK} --modern-virtio
   --append ${blk_tests} --exit 0 --timeout 60 ${blk_expect}
   --expect "virtio-mmio v2")
-set_tests_properties(qemu_blk_modern PROPERTIES
-  ENVIRONMENT "PATH=${FL_BLK_DIR}/modern:$ENV{PATH}")
 # Device errors: QEMU's blkdebug fails reads of sector 100 and writes of sector 200, which
 # the driver must report as FL_EIO for those requests alone.
 fl_qemu_test(qemu_blk_ioerror --initrd ${FL_INITRD}
