@@ -82,6 +82,9 @@ void kmain(uint64_t dtb_pa, uint64_t kimage_pa)
         panic("no usable interrupt controller");
     arch_smp_start(&platform);
     arch_timer_start(&platform, 100);
+    /* IRQs are on from here while boot_run builds init: the tick is the only interrupt enabled
+     * yet, and its handler only counts (there is no current thread). sched_start masks them
+     * again; from then on the kernel runs masked except in the idle loop (docs/design.md). */
     arch_irq_unmask();
 
     boot_run(&platform);

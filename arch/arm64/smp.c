@@ -2,7 +2,9 @@
  * Secondary CPUs: started with PSCI CPU_ON (Arm DEN0022 "Power State Coordination Interface"),
  * they enable the MMU on the kernel's tables, take exceptions on the kernel's vectors, and
  * park. The scheduler runs on the boot CPU only for now (docs/design.md: known gaps); parking
- * them shows that PSCI, per-CPU boot and the per-CPU GIC set-up work on this machine.
+ * them shows that PSCI and per-CPU boot work on this machine. Their GIC CPU interface
+ * (GICv3 redistributor and ICC_* registers, GICv2 GICC) is not set up, and they keep
+ * interrupts masked: no interrupt is routed to them.
  */
 #include <arch/arch.h>
 #include <arch/memlayout.h>

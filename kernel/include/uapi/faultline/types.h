@@ -27,8 +27,8 @@ typedef enum fl_obj_type {
 #define FL_RIGHT_READ   (1u << 0) /* inspect; receive on an endpoint; wait on a notification */
 #define FL_RIGHT_WRITE  (1u << 1) /* modify; send/call on an endpoint; signal a notification */
 #define FL_RIGHT_MAP    (1u << 2) /* map into / unmap from a space; map a region */
-#define FL_RIGHT_GRANT  (1u << 3) /* may be transferred over IPC or duplicated */
-#define FL_RIGHT_MANAGE (1u << 4) /* control: start/stop a thread, set its pager, destroy */
+#define FL_RIGHT_GRANT  (1u << 3) /* give, send in a message, mint (DUP needs no right) */
+#define FL_RIGHT_MANAGE (1u << 4) /* control: start a thread, set its handlers, destroy a space */
 #define FL_RIGHTS_ALL   0x1fu
 
 /* Memory protection for mappings. */
