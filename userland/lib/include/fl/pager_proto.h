@@ -89,11 +89,9 @@
 #define PAGER_STATS_CACHE  3u /* page cache: file reads, hits, pages cached, read-ahead pages */
 
 /*
- * Messages that carry handles declare 5 words (word 4 unused): the kernel's IPC fast path
- * tests "registers only" on the tag's low 12 bits, which do not include the handle count
- * (bits 12..15), so a call with handles and at most 4 words takes the fast path and its
- * handles are silently not transferred although the receiver's tag counts them. Five words
- * always take the general path.
+ * Messages that carry handles declare 5 words (word 4 unused). The kernel's fast path now
+ * declines any message with handles, so 4 words would work too; the protocol keeps 5 so that
+ * servers built against earlier versions still parse these messages.
  */
 #define PAGER_HANDLE_MSG_WORDS 5u
 

@@ -2,7 +2,9 @@
  * System call stubs: one inline function per number in faultline/syscall.h. Each returns the
  * kernel's x0: 0 or a positive value (a handle, a length, bits) on success, a negative fl_err_t
  * on failure. The calling convention (svc #0, number in x8, arguments in x0..x5, IPC results in
- * x1..x6) is documented in faultline/syscall.h and faultline/ipc.h.
+ * x1..x7: x7 is the fault SP or 0 on every successful receive) is documented in
+ * faultline/syscall.h, faultline/ipc.h and docs/syscalls.md ("Registers each call reads and
+ * writes").
  */
 #ifndef FL_SYSCALL_H
 #define FL_SYSCALL_H
