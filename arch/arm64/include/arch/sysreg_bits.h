@@ -40,8 +40,11 @@
 
 /* SPSR for "EL1h with D, A, I, F masked" (C5.2.18 SPSR_EL2). */
 #define SPSR_EL1H_MASKED 0x3c5
-/* SPSR for returning to EL0t with interrupts enabled. */
-#define SPSR_EL0T 0x0
+/* SPSR for returning to EL0t (C5.2.18 SPSR_EL1): IRQs and SErrors unmasked, FIQs masked (F,
+ * bit 6). Nothing is routed to FIQ (the GIC delivers group 1 interrupts as IRQs, and the kernel
+ * never unmasks F), so an FIQ could only be a stray source; masked, it cannot interrupt user
+ * threads over and over. */
+#define SPSR_EL0T 0x40
 
 /* Block/page attributes the boot tables use; mirror pte.c's encoding. */
 #define BOOT_BLOCK_RWX UL(0x701)                   /* valid block, Normal, inner-shareable, AF */
