@@ -219,6 +219,7 @@ high_entry:
     isb
     mov     x29, #0                         /* ends the frame-pointer chain for backtraces */
     mov     x30, #0
+    bl      arch_cpu_init                   /* every EL0-visible control: cpu_init.c */
     mov     x0, x19
     mov     x1, x20
     bl      kmain
@@ -234,6 +235,7 @@ secondary_high:
     isb
     mov     x29, #0
     mov     x30, #0
+    bl      arch_cpu_init
     mov     x0, x19
     bl      smp_secondary_main
     b       .
