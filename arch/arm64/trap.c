@@ -128,6 +128,8 @@ void trap_entry(trap_frame_t *tf, unsigned kind, bool from_el0)
          * was running with a report instead of the whole system. EL0 runs with FIQs masked
          * (SPSR_EL0T), so an FIQ here means something unmasked them. */
         esr_info_t e;
+        if (kind == VEC_FIQ)
+            tf->esr = 0; /* ESR_EL1 says nothing about an interrupt: do not print a stale one */
         esr_decode(tf->esr, &e);
         fault_async(tf, kind == VEC_SERROR ? "SError (asynchronous abort)" : "FIQ",
                     kind == VEC_SERROR ? e.ec_name : "no FIQ source is configured");
