@@ -32,8 +32,10 @@ static void report(thread_t *t, const char *what, const char *why)
 {
     uint64_t *m = t->fault_msg;
     const char *end = t->fault_in_kernel ? "the system call fails" : "thread stopped";
-    if (FL_TAG_LABEL(m[0]) == FL_LABEL_EXCEPTION) {
-        unsigned kind = FL_FAULT_KIND(m[4]);
+    unsigned kind = FL_FAULT_KIND(m[4]);
+    /* Aborts no mapping can fix are exceptions with a memory fault's kind: print those as
+     * memory faults, with their address. */
+    if (FL_TAG_LABEL(m[0]) == FL_LABEL_EXCEPTION && kind >= FL_EXC_UNDEFINED) {
         const char *name = kind >= FL_EXC_UNDEFINED && kind <= FL_EXC_SYSTEM
                                ? exception_names[kind - FL_EXC_UNDEFINED]
                                : "exception";
@@ -60,6 +62,15 @@ static void stop(thread_t *t)
     thread_kill(t);
 }
 
+void fault_async(trap_frame_t *tf, const char *what, const char *detail)
+{
+    thread_t *t = current;
+    printk("fault: thread %u (space %u): %s at pc %#lx (ESR %#lx): %s; thread stopped\n", t->id,
+           t->space->id, what, (unsigned long)tf->elr, (unsigned long)tf->esr, detail);
+    stop(t);
+    sched_switch();
+}
+
 void fault_abandon(thread_t *client, const char *why)
 {
     report(client, "unresolved", why);
@@ -71,32 +82,32 @@ static void set_message(thread_t *t, const fault_decoded_t *d, uint64_t pc, uint
 {
     t->fault_msg[5] = t->tf->sp_el0; /* for stack-growth decisions */
     t->fault_seq++;
-    t->fault_msg[0] = FL_TAG(d->is_memory ? FL_LABEL_PAGE_FAULT : FL_LABEL_EXCEPTION, 4, 0);
+    t->fault_msg[0] = FL_TAG(d->to_pager ? FL_LABEL_PAGE_FAULT : FL_LABEL_EXCEPTION, 4, 0);
     t->fault_msg[1] = d->addr;
     t->fault_msg[2] = pc;
     t->fault_msg[3] = esr;
     t->fault_msg[4] = FL_FAULT_INFO(d->access, d->kind, d->level, d->flags, t->fault_seq);
 }
 
-/* Settles what needs no pager: a stale TLB entry or a cleared access flag. */
+/*
+ * Settles what needs nobody else: a stale TLB entry, a TLB conflict, a cleared access flag.
+ * Which status codes may be settled is esr.c's table; fault_settle() decides. The fault is
+ * remembered, and the same fault again at once (same PC, address, kind, access) is forwarded
+ * instead: invalidating did not help, and retrying again would loop in the kernel forever.
+ */
 static bool settle_locally(thread_t *t, const fault_decoded_t *d)
 {
-    if (!d->is_memory || !(d->flags & FL_FAULT_FAR_VALID) || d->addr >= USER_TOP)
-        return false;
-    vs_mapping_t m;
-    vspace_lookup(t->space->root, d->addr & PAGE_MASK, &m);
-    if (!m.valid)
-        return false;
-    if (d->kind == FL_FAULT_ACCESS_FLAG) {
-        vspace_set_accessed(t->space->root, d->addr & PAGE_MASK); /* software AF */
+    vs_mapping_t m = {0};
+
+    if (d->is_memory && (d->flags & FL_FAULT_FAR_VALID) && d->addr < USER_TOP)
+        vspace_lookup(t->space->root, d->addr & PAGE_MASK, &m);
+    switch (fault_settle(d, t->tf->elr, m.valid, m.prot, t->settled)) {
+    case FAULT_FORWARD: return false;
+    case FAULT_SET_AF: vspace_set_accessed(t->space->root, d->addr & PAGE_MASK); return true;
+    case FAULT_RETRY_PAGE:
+        vspace_flush_page(asid_of(t->space->asid_ctx), d->addr & PAGE_MASK);
         return true;
-    }
-    unsigned need = d->access == FL_FAULT_WRITE  ? FL_PROT_WRITE
-                    : d->access == FL_FAULT_EXEC ? FL_PROT_EXEC
-                                                 : FL_PROT_READ;
-    if ((m.prot & need) == need && d->kind != FL_FAULT_ALIGNMENT && d->kind != FL_FAULT_EXTERNAL) {
-        vspace_flush_page(asid_of(t->space->asid_ctx), d->addr & PAGE_MASK); /* stale TLB */
-        return true;
+    case FAULT_RETRY_ASID: vspace_flush_asid(asid_of(t->space->asid_ctx)); return true;
     }
     return false;
 }
@@ -111,8 +122,8 @@ bool fault_user_copy(const esr_info_t *e, uint64_t far)
     fault_decode(e, far, false, 0, &d);
     if (settle_locally(t, &d))
         return true;
-    if (!t->pager || t->pager->closed)
-        return false;
+    if (!d.to_pager || !t->pager || t->pager->closed)
+        return false; /* nothing a pager could map: the system call fails */
     d.flags |= FL_FAULT_SYSCALL;
     set_message(t, &d, t->tf->elr - 4, e->raw);
     t->in_fault = true;
@@ -131,30 +142,37 @@ void fault_handle(trap_frame_t *tf)
     uint32_t insn = 0;
 
     esr_decode(tf->esr, &e);
-    /* Only a read fault can be the read half of an atomic: look at the instruction then. */
-    bool have_insn = e.cls == ESR_CLASS_DATA_ABORT && !e.wnr && !e.cm &&
-                     arch_copy_from_user(&insn, (const void *)tf->elr, sizeof(insn)) == 0;
+    /* Only a read fault can be the read half of an atomic: look at the instruction then. The
+     * peek is the kernel's own access: if it faults, no pager hears of it, the atomic check is
+     * just skipped (a message for it would name the wrong PC and claim a system call). */
+    bool have_insn =
+        e.cls == ESR_CLASS_DATA_ABORT && !e.wnr && !e.cm && arch_peek_user32(&insn, tf->elr) == 0;
     fault_decode(&e, tf->far, have_insn, insn, &d);
 
     if (settle_locally(t, &d))
         return;
     set_message(t, &d, tf->elr, tf->esr);
-    if (d.is_memory && (d.flags & FL_FAULT_FAR_VALID) && d.addr >= USER_TOP) {
+    if (d.to_pager && (d.flags & FL_FAULT_FAR_VALID) && d.addr >= USER_TOP) {
         /* No pager can map kernel memory: say so without asking one. */
         report(t, "bad", "kernel address");
         stop(t);
         sched_switch();
         return;
     }
-    endpoint_t *ep = d.is_memory ? t->pager : t->exc_handler;
+    endpoint_t *ep = d.to_pager ? t->pager : t->exc_handler;
     if (!ep) {
-        report(t, "bad", d.is_memory ? "no pager" : "no exception handler");
+        /* An abort no mapping can fix names its fault status code (e.g. an exclusive or atomic
+         * access the memory does not support). */
+        report(t, "bad",
+               d.to_pager    ? "no pager"
+               : d.is_memory ? e.fsc_name
+                             : "no exception handler");
         stop(t);
         sched_switch();
         return;
     }
     t->in_fault = true;
-    uint64_t badge = d.is_memory ? t->pager_badge : t->exc_badge;
+    uint64_t badge = d.to_pager ? t->pager_badge : t->exc_badge;
     fastpath_fault(ep, badge); /* returns only if the pager is not waiting */
     ipc_send(ep, badge, true);
     /* Back here once resolved: resume with the registers untouched. */

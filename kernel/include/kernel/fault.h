@@ -18,6 +18,9 @@ bool fault_user_copy(const esr_info_t *e, uint64_t far);
 /* The checking and mapping half of fault_resolve: *resume says whether client may run again
  * (otherwise it was stopped). */
 int fault_apply(thread_t *pager, thread_t *client, bool *resume);
+/* The current thread was interrupted at EL0 by an SError or FIQ (tf): stop it with a log line
+ * (what happened, detail) and run someone else; the kernel goes on. */
+void fault_async(trap_frame_t *tf, const char *what, const char *detail);
 /* client's fault can never be answered (its pager went away): stop it with a log line. */
 void fault_abandon(thread_t *client, const char *why);
 

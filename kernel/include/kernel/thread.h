@@ -55,6 +55,9 @@ typedef struct thread {
     bool fault_failed;     /* ... and the pager could not resolve it: the syscall fails */
     uint64_t fault_msg[6]; /* tag, w0..w3 and the SP (x7) of the pending fault message */
     uint32_t fault_seq;
+    /* The last fault the kernel settled alone (PC, address, access | kind << 8), so that the
+     * same fault straight after is forwarded, not settled again (kernel/fault.c). */
+    uint64_t settled[3];
     arch_fpu_t fpu;
 } thread_t;
 

@@ -47,5 +47,9 @@ void arch_fpu_enable(int on);
  * permissions apply; a fault is recovered through the exception table. 0 or FL_EFAULT. */
 long arch_copy_from_user(void *dst, const void *usrc, uint64_t n);
 long arch_copy_to_user(void *udst, const void *src, uint64_t n);
+/* Reads the aligned 32-bit word at uaddr with EL0 permissions for the kernel's own use (the
+ * instruction at a faulting PC): a fault is never forwarded to a pager, the call just returns
+ * FL_EFAULT. 0 on success. */
+long arch_peek_user32(uint32_t *dst, uint64_t uaddr);
 
 #endif
