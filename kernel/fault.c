@@ -183,16 +183,20 @@ static int pin_sources(const vs_mapping_t *src, uint64_t n, const char **why)
 }
 
 /*
- * Applies a checked map reply: looks up and checks every source page, pins every source frame,
- * and only then changes PTEs. The pins are what make it safe: a pager may answer into its own
- * space with overlapping ranges, so mapping destination page i can replace source page j > i.
- * Without a reference of its own, frame j would be freed right there (its last mapping gone),
- * then mapped at destination j anyway, and reused as a page table while still mapped. With
- * them the reply maps exactly the frames the source range held when the pager replied.
+ * Applies a checked map reply: looks up and checks every source page, makes sure every source
+ * frame holds a reference that no step of the reply can drop, and only then changes PTEs.
+ * A source frame's reference is normally the pager's own mapping of it, which a reply into
+ * another space never touches. A pager may also answer into its own space, with overlapping
+ * ranges: then mapping destination page i can replace source page j > i, and frame j, its last
+ * mapping gone, would be freed right there, mapped at destination j anyway, and reused as a
+ * page table while still mapped. So in that case the reply takes a reference on every source
+ * frame before the first PTE changes and drops them after the last. Either way the reply maps
+ * exactly the frames the source range held when the pager replied.
  */
 static int map_reply(thread_t *pager, thread_t *client, const fault_reply_t *r, const char **why)
 {
     vs_mapping_t src[FL_FAULT_MAP_MAX];
+    bool pin = client->space == pager->space; /* only then can a PTE change drop a source */
     int err = FL_OK;
 
     for (uint64_t i = 0; i < r->pages; i++) { /* never more than the pager has */
@@ -207,7 +211,7 @@ static int map_reply(thread_t *pager, thread_t *client, const fault_reply_t *r, 
             return FL_EPERM;
         }
     }
-    if ((err = pin_sources(src, r->pages, why)))
+    if (pin && (err = pin_sources(src, r->pages, why)))
         return err;
     for (uint64_t i = 0; i < r->pages && !err; i++) {
         const vs_mapping_t *m = &src[i];
@@ -217,7 +221,8 @@ static int map_reply(thread_t *pager, thread_t *client, const fault_reply_t *r, 
             *why = "out of memory for page tables";
         }
     }
-    unpin_sources(src, r->pages);
+    if (pin)
+        unpin_sources(src, r->pages);
     return err;
 }
 
