@@ -12,6 +12,7 @@
 #include <faultline/ipc.h>
 #include <faultline/syscall.h>
 #include <kernel/boot.h>
+#include <kernel/checked.h>
 #include <kernel/asid.h>
 #include <kernel/ipc.h>
 #include <kernel/irq.h>
@@ -27,7 +28,7 @@ typedef long (*syscall_fn)(trap_frame_t *tf);
 
 bool user_range_ok(uint64_t va, uint64_t len)
 {
-    return va < USER_TOP && len <= USER_TOP - va;
+    return va < USER_TOP && checked_range_in(va, len, 0, USER_TOP);
 }
 
 /* --- debugging and system ------------------------------------------------------------- */
