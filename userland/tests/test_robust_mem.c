@@ -342,3 +342,41 @@ FL_TEST(robust_ipcbuf_lent_page)
     CHECK_EQ(fl_vm_unmap(self, LENT_VA, 1), FL_OK);
     return NULL;
 }
+
+/* Many overlapping VM_MAPs within one space, from a fixed seed, against a model: each call
+ * maps what its source held when it began, and after unmapping every frame is back. */
+FL_TEST(robust_vm_map_shuffle)
+{
+    enum { PAGES = 6, ROUNDS = 200 };
+    fl_handle_t self = fl_self_space();
+    uint64_t model[PAGES], next = 1, seed = 0x5eed;
+    long before = fl_frames_free();
+
+    CHECK_EQ(fl_vm_alloc(self, OVERLAP_VA, PAGES, RW), FL_OK);
+    for (unsigned i = 0; i < PAGES; i++)
+        *word_at(OVERLAP_VA + i * PG) = model[i] = next++;
+    for (unsigned round = 0; round < ROUNDS; round++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        unsigned s = (unsigned)(seed >> 33) % PAGES, d = (unsigned)(seed >> 45) % PAGES;
+        unsigned most = PAGES - (s > d ? s : d), n = 1 + (unsigned)(seed >> 55) % most;
+        uint64_t old[PAGES];
+        memcpy(old, model, sizeof(old));
+        CHECK_EQ(fl_vm_map(self, OVERLAP_VA + d * PG, OVERLAP_VA + s * PG, n, RW), FL_OK);
+        for (unsigned i = 0; i < n; i++)
+            model[d + i] = old[s + i];
+        for (unsigned i = 0; i < PAGES; i++)
+            CHECK(*word_at(OVERLAP_VA + i * PG) == model[i],
+                  "round %u (map %u pages from %u to %u): page %u holds %llu, expected %llu", round,
+                  n, s, d, i, (unsigned long long)*word_at(OVERLAP_VA + i * PG),
+                  (unsigned long long)model[i]);
+        if (round % 16 == 15) { /* a fresh page now and then, so frames keep changing */
+            unsigned i = (unsigned)(seed >> 20) % PAGES;
+            CHECK_EQ(fl_vm_unmap(self, OVERLAP_VA + i * PG, 1), FL_OK);
+            CHECK_EQ(fl_vm_alloc(self, OVERLAP_VA + i * PG, 1, RW), FL_OK);
+            *word_at(OVERLAP_VA + i * PG) = model[i] = next++;
+        }
+    }
+    CHECK_EQ(fl_vm_unmap(self, OVERLAP_VA, PAGES), FL_OK);
+    CHECK(fl_frames_free() == before, "%ld frames not returned", before - fl_frames_free());
+    return NULL;
+}
