@@ -18,6 +18,7 @@
 #include <kernel/fault.h>
 #include <kernel/fault_reply.h>
 #include <kernel/ipc.h>
+#include <kernel/page.h>
 #include <kernel/printk.h>
 
 static const char *const access_names[] = {"read", "write", "exec"};
@@ -178,6 +179,71 @@ void fault_handle(trap_frame_t *tf)
     /* Back here once resolved: resume with the registers untouched. */
 }
 
+/* Drops the references pin_sources took on the first n source frames. */
+static void unpin_sources(const vs_mapping_t *src, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+        if (src[i].counted)
+            page_unref(src[i].pa);
+}
+
+/* Takes a reference on every counted source frame; on failure none is left taken. */
+static int pin_sources(const vs_mapping_t *src, uint64_t n, const char **why)
+{
+    for (uint64_t i = 0; i < n; i++) {
+        if (src[i].counted && !page_ref(src[i].pa)) {
+            unpin_sources(src, i);
+            *why = "a pager frame is mapped too often";
+            return FL_EFULL;
+        }
+    }
+    return FL_OK;
+}
+
+/*
+ * Applies a checked map reply: looks up and checks every source page, makes sure every source
+ * frame holds a reference that no step of the reply can drop, and only then changes PTEs.
+ * A source frame's reference is normally the pager's own mapping of it, which a reply into
+ * another space never touches. A pager may also answer into its own space, with overlapping
+ * ranges: then mapping destination page i can replace source page j > i, and frame j, its last
+ * mapping gone, would be freed right there, mapped at destination j anyway, and reused as a
+ * page table while still mapped. So in that case the reply takes a reference on every source
+ * frame before the first PTE changes and drops them after the last. Either way the reply maps
+ * exactly the frames the source range held when the pager replied.
+ */
+static int map_reply(thread_t *pager, thread_t *client, const fault_reply_t *r, const char **why)
+{
+    vs_mapping_t src[FL_FAULT_MAP_MAX];
+    bool pin = client->space == pager->space; /* only then can a PTE change drop a source */
+    int err = FL_OK;
+
+    for (uint64_t i = 0; i < r->pages; i++) { /* never more than the pager has */
+        vs_mapping_t *m = &src[i];
+        vspace_lookup(pager->space->root, r->pager_va + i * PAGE_SIZE, m);
+        if (!m->valid) {
+            *why = "pager page not mapped";
+            return FL_ENOENT;
+        }
+        if ((m->prot & r->prot) != r->prot) {
+            *why = "more rights than the pager has";
+            return FL_EPERM;
+        }
+    }
+    if (pin && (err = pin_sources(src, r->pages, why)))
+        return err;
+    for (uint64_t i = 0; i < r->pages && !err; i++) {
+        const vs_mapping_t *m = &src[i];
+        unsigned flags = (m->counted ? 0 : VS_NOREF) | (m->device ? VS_DEVICE : 0);
+        if (space_map_frame(client->space, r->client_va + i * PAGE_SIZE, m->pa, r->prot, flags)) {
+            err = FL_ENOMEM;
+            *why = "out of memory for page tables";
+        }
+    }
+    if (pin)
+        unpin_sources(src, r->pages);
+    return err;
+}
+
 int fault_apply(thread_t *pager, thread_t *client, bool *resume)
 {
     fault_reply_t r;
@@ -185,24 +251,8 @@ int fault_apply(thread_t *pager, thread_t *client, bool *resume)
     uint64_t w[4] = {pager->tf->x[2], pager->tf->x[3], pager->tf->x[4], pager->tf->x[5]};
     int err = fault_reply_check(pager->tf->x[1], w, USER_TOP, &r, &why);
 
-    if (!err && r.action == FL_FAULT_REPLY_MAP) {
-        /* Never more than the pager has: every source page mapped with at least r.prot. */
-        vs_mapping_t src[FL_FAULT_MAP_MAX];
-        for (uint64_t i = 0; i < r.pages && !err; i++) {
-            vs_mapping_t *m = &src[i];
-            vspace_lookup(pager->space->root, r.pager_va + i * PAGE_SIZE, m);
-            if (!m->valid)
-                err = FL_ENOENT, why = "pager page not mapped";
-            else if ((m->prot & r.prot) != r.prot)
-                err = FL_EPERM, why = "more rights than the pager has";
-        }
-        for (uint64_t i = 0; i < r.pages && !err; i++) {
-            const vs_mapping_t *m = &src[i];
-            unsigned flags = (m->counted ? 0 : VS_NOREF) | (m->device ? VS_DEVICE : 0);
-            if (space_map_frame(client->space, r.client_va + i * PAGE_SIZE, m->pa, r.prot, flags))
-                err = FL_ENOMEM, why = "out of memory for page tables";
-        }
-    }
+    if (!err && r.action == FL_FAULT_REPLY_MAP)
+        err = map_reply(pager, client, &r, &why);
     *resume = false;
     if (err) {
         report(client, "unresolved", why);

@@ -12,6 +12,7 @@
 #include <faultline/ipc.h>
 #include <faultline/syscall.h>
 #include <kernel/boot.h>
+#include <kernel/checked.h>
 #include <kernel/asid.h>
 #include <kernel/ipc.h>
 #include <kernel/irq.h>
@@ -27,7 +28,7 @@ typedef long (*syscall_fn)(trap_frame_t *tf);
 
 bool user_range_ok(uint64_t va, uint64_t len)
 {
-    return va < USER_TOP && len <= USER_TOP - va;
+    return va < USER_TOP && checked_range_in(va, len, 0, USER_TOP);
 }
 
 /* --- debugging and system ------------------------------------------------------------- */
@@ -194,12 +195,9 @@ static long sys_yield(trap_frame_t *tf)
 
 static long sys_thread_set_ipc_buffer(trap_frame_t *tf)
 {
-    uint64_t va = tf->x[0], pa;
-    unsigned prot;
+    uint64_t va = tf->x[0];
     if (va == 0) {
-        if (current->ipcbuf_pa)
-            page_unref(current->ipcbuf_pa);
-        current->ipcbuf_pa = current->ipcbuf_va = 0;
+        current->ipcbuf_va = 0;
         return FL_OK;
     }
     if ((va & (PAGE_SIZE - 1)) || !user_range_ok(va, PAGE_SIZE))
@@ -208,14 +206,7 @@ static long sys_thread_set_ipc_buffer(trap_frame_t *tf)
     vspace_lookup(current->space->root, va, &m);
     if (!m.valid || !(m.prot & FL_PROT_WRITE) || !m.counted)
         return FL_EFAULT;
-    (void)pa;
-    (void)prot;
-    if (!page_ref(m.pa)) /* pinned: the kernel writes it through the linear map */
-        return FL_EFULL;
-    if (current->ipcbuf_pa)
-        page_unref(current->ipcbuf_pa);
-    current->ipcbuf_pa = m.pa;
-    current->ipcbuf_va = va;
+    current->ipcbuf_va = va; /* no pin: ipc_buffer() looks the page up at each use */
     return FL_OK;
 }
 

@@ -66,10 +66,6 @@ void thread_kill(thread_t *t)
     if (t->state == TS_READY)
         sched_unready(t);
     ipc_cancel_thread(t);
-    if (t->ipcbuf_pa) {
-        page_unref(t->ipcbuf_pa);
-        t->ipcbuf_pa = 0;
-    }
     if (fpu_owner == t) { /* nobody owns the registers now: the next user must trap */
         fpu_owner = NULL;
         arch_fpu_enable(0);

@@ -42,9 +42,8 @@ typedef struct thread {
     uint64_t send_badge;          /* badge of the handle it sends through */
     struct thread *reply_to;      /* the caller this thread owes a reply */
     struct thread *replier;       /* in TS_REPLY: who owes us */
-    uint64_t ipcbuf_pa;           /* pinned IPC buffer frame, 0 if none */
     uint64_t tls;                 /* TPIDR_EL0 while switched out */
-    uint64_t ipcbuf_va;
+    uint64_t ipcbuf_va;           /* registered IPC buffer page, 0 if none (ipc_buffer()) */
     uint32_t id;
     bool kernel; /* the idle thread */
     /* Fault forwarding (kernel/fault.c). */
