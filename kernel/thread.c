@@ -75,6 +75,7 @@ void thread_kill(thread_t *t)
         arch_fpu_enable(0);
     }
     t->in_fault = false;
+    t->fault_in_syscall = false;
     if (t->pager) {
         kobj_put(&t->pager->obj);
         t->pager = NULL;

@@ -127,6 +127,7 @@ extern const char fk_ldxr[], fk_insn_ldxr[], fk_ldadd[], fk_insn_ldadd[], fk_cas
 extern const char fk_udf[], fk_insn_udf[], fk_brk[], fk_insn_brk[];
 extern const char fk_branch[], fk_insn_branch[];
 extern const char fk_syscall[], fk_insn_svc1[], fk_insn_svc2[];
+extern const char fk_svc[], fk_insn_svc[];
 extern const char fk_pager_hold[], fk_fpu[], fk_insn_fpu[], fk_fp_exit[];
 
 #define FK_PC(sym) ((uint64_t)(uintptr_t)(sym))

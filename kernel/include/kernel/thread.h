@@ -51,8 +51,8 @@ typedef struct thread {
     struct endpoint *pager, *exc_handler; /* each holds a reference */
     uint64_t pager_badge, exc_badge;
     bool in_fault;         /* blocked on a fault message: replies are fault replies */
-    bool fault_in_kernel;  /* the fault was the kernel's copy for a syscall of this thread */
-    bool fault_failed;     /* ... and the pager could not resolve it: the syscall fails */
+    bool fault_in_syscall; /* the fault was the kernel's copy for a system call, rewound to
+                              its svc: a fail reply makes the call return FL_EFAULT */
     uint64_t fault_msg[6]; /* tag, w0..w3 and the SP (x7) of the pending fault message */
     uint32_t fault_seq;
     arch_fpu_t fpu;
