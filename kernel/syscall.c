@@ -82,12 +82,7 @@ static long sys_handle_close(trap_frame_t *tf)
     long err = handle_remove(current->space->handles, (fl_handle_t)tf->x[0], &old);
     if (err)
         return err;
-    kobj_t *o = old.obj;
-    /* A thread that was never started and can no longer be named would never run. */
-    if (o->type == FL_OBJ_THREAD && ((thread_t *)o)->state == TS_STOPPED && o->refs == 2)
-        thread_kill((thread_t *)o);
-    kobj_handle_closed(o, old.rights);
-    kobj_put(o);
+    space_handle_dropped(old.obj, old.rights);
     return FL_OK;
 }
 

@@ -63,6 +63,8 @@ void thread_kill(thread_t *t)
 {
     if (t->state == TS_DEAD)
         return;
+    space_t *s = t->space;
+    kobj_get(&s->obj); /* t's own reference on s may go below */
     if (t->state == TS_READY)
         sched_unready(t);
     ipc_cancel_thread(t);
@@ -87,7 +89,6 @@ void thread_kill(thread_t *t)
     t->state = TS_DEAD;
     unlink_from_space(t);
     live_threads--;
-    space_t *s = t->space;
     if (t == current) {
         sched_reap();     /* one zombie at a time: free the previous one first */
         sched_zombie = t; /* its stack is in use: freed after the switch */
@@ -96,11 +97,19 @@ void thread_kill(thread_t *t)
     }
     if (s->nthreads == 0 && !s->dead)
         space_kill(s, s->exit_status);
+    else if (t != current)
+        space_collect(s, 1); /* its other threads may all be unstartable now */
+    kobj_put(&s->obj);
 }
 
 void thread_destroy_obj(kobj_t *o)
 {
     thread_t *t = (thread_t *)o;
     BUG_ON(t->state != TS_DEAD);
-    kobj_put(&t->space->obj);
+    space_t *s = t->space;
+    /* Destructors run on the reaper list: if this was the last reference, s is only queued
+     * (refs 0, and the check below leaves it alone); if not, s may now be a cycle. */
+    kobj_put(&s->obj);
+    if (s->obj.refs)
+        space_collect(s, 0);
 }

@@ -147,3 +147,177 @@ FL_TEST(robust_syscall_restart)
         return why;
     return NULL;
 }
+
+/* A thread that is never started: entry and stack only need to be valid user addresses. */
+static long unstarted_thread(fl_handle_t space)
+{
+    return fl_thread_create(space, 0x400000, 0x80000000, 0, FL_PRIORITY_DEFAULT);
+}
+
+/* The pool's charge is back to 0; closing it, every frame comes back. */
+static const char *check_returned(fl_handle_t pool, long frames_before, const char *what)
+{
+    uint64_t limit;
+    long used = fl_pool_info(pool, &limit);
+    CHECK(used == 0, "%s: the pool still has %ld frames charged", what, used);
+    CHECK_EQ(fl_handle_close(pool), FL_OK);
+    long now = fl_frames_free();
+    CHECK(now == frames_before, "%s: %ld frames free, %ld before", what, now, frames_before);
+    return NULL;
+}
+
+/* Issue 11 item 4: closing the only handle to the first of a chain of thread-less spaces,
+ * each holding the only handle to the next, frees the whole chain without recursing on the
+ * kernel stack (2,048 levels: the old recursion overflowed at 140 to 1,024). */
+FL_TEST(robust_space_chain)
+{
+    const unsigned depth = 2048;
+    long before = fl_frames_free(), r;
+    fl_handle_t pool, first, prev;
+
+    CHECK_OK(r, fl_pool_create(fl_pool(), 4 * depth + 16));
+    pool = test_handle(r);
+    CHECK_OK(r, fl_space_create(pool));
+    first = prev = (fl_handle_t)r;
+    for (unsigned i = 1; i < depth; i++) {
+        long next;
+        CHECK_OK(next, fl_space_create(pool));
+        CHECK_OK(r, fl_handle_give(prev, (fl_handle_t)next, FL_RIGHTS_ALL));
+        if (prev != first)
+            CHECK_EQ(fl_handle_close(prev), FL_OK);
+        prev = (fl_handle_t)next;
+    }
+    CHECK_EQ(fl_handle_close(prev), FL_OK);
+    uint64_t limit;
+    CHECK(fl_pool_info(pool, &limit) >= 2 * (long)depth, "the chain is not charged to its pool");
+    CHECK_EQ(fl_handle_close(first), FL_OK); /* frees all 2,048 */
+    return check_returned(pool, before, "chain");
+}
+
+/* Issue 11 item 5: creates refused for want of memory at every allocation they make, cleanly
+ * and without leaks. For each pool size 1..24: spaces until SPACE_CREATE is refused (so it is
+ * refused with every remainder, 0 and 1 frame left included: it needs the object and a root
+ * table), then in the first space up to two page allocations (tables and frame) until
+ * refused, then threads until refused, then a sub-pool; then everything is closed and every
+ * frame must be back. */
+#define OOM_MAX_SPACES 16
+FL_TEST(robust_create_oom)
+{
+    long before = fl_frames_free(), r;
+    const char *why;
+    unsigned spaces_max = 0, threads_max = 0, pages_max = 0;
+
+    for (uint64_t limit = 1; limit <= 24; limit++) {
+        fl_handle_t pool, spaces[OOM_MAX_SPACES];
+        unsigned n = 0, threads = 0, pages = 0;
+        CHECK_OK(r, fl_pool_create(fl_pool(), limit));
+        pool = test_handle(r);
+        while (n < OOM_MAX_SPACES && (r = fl_space_create(pool)) > 0)
+            spaces[n++] = (fl_handle_t)r;
+        CHECK(r == FL_ENOMEM || n == OOM_MAX_SPACES, "limit %llu: SPACE_CREATE: %s",
+              (unsigned long long)limit, fl_strerror(r));
+        if (n > 0) {
+            /* Free one space's worth again, then spend it differently. */
+            while (n > 1)
+                CHECK_EQ(fl_handle_close(spaces[--n]), FL_OK);
+            /* 1 GiB apart: 4, then 3 frames (tables and the page), at most two. */
+            while (pages < 2 && (r = fl_vm_alloc(spaces[0], 0x10000000 + pages * 0x40000000ULL, 1,
+                                                 FL_PROT_READ | FL_PROT_WRITE)) == 0)
+                pages++;
+            CHECK(pages == 2 || r == FL_ENOMEM, "limit %llu: VM_ALLOC: %s",
+                  (unsigned long long)limit, fl_strerror(r));
+            while ((r = unstarted_thread(spaces[0])) > 0) { /* kept alive by a handle */
+                long g = fl_handle_give(spaces[0], (fl_handle_t)r, FL_RIGHTS_ALL);
+                CHECK(g > 0, "giving a thread its own handle: %s", fl_strerror(g));
+                CHECK_EQ(fl_handle_close((fl_handle_t)r), FL_OK);
+                threads++;
+            }
+            CHECK(r == FL_ENOMEM, "limit %llu: THREAD_CREATE: %s", (unsigned long long)limit,
+                  fl_strerror(r));
+            r = fl_pool_create(pool, 1); /* 2 frames: the object and the quota */
+            CHECK(r > 0 || r == FL_ENOMEM, "limit %llu: POOL_CREATE: %s", (unsigned long long)limit,
+                  fl_strerror(r));
+            if (r > 0)
+                CHECK_EQ(fl_handle_close((fl_handle_t)r), FL_OK);
+            CHECK_EQ(fl_handle_close(spaces[0]), FL_OK);
+        }
+        if ((why = check_returned(pool, before, "a round")))
+            return test_failf("limit %llu: %s", (unsigned long long)limit, why);
+        spaces_max = n > spaces_max ? n : spaces_max;
+        threads_max = threads > threads_max ? threads : threads_max;
+        pages_max = pages > pages_max ? pages : pages_max;
+    }
+    CHECK(spaces_max > 0 && threads_max > 0 && pages_max > 0,
+          "24 frames never fitted a space (%u), thread (%u), page (%u)", spaces_max, threads_max,
+          pages_max);
+    return NULL;
+}
+
+/* Issue 11 item 6: a process that holds the only handle to a never-started thread of another
+ * thread-less process: ending the first ends the thread, and with it the second (6 frames
+ * were lost each time). */
+FL_TEST(robust_teardown_unstarted)
+{
+    long before = fl_frames_free(), r;
+    fl_handle_t pool, a, b, t;
+
+    CHECK_OK(r, fl_pool_create(fl_pool(), 64));
+    pool = test_handle(r);
+    for (int destroy = 0; destroy < 2; destroy++) {
+        CHECK_OK(r, fl_space_create(pool));
+        a = (fl_handle_t)r;
+        CHECK_OK(r, fl_space_create(pool));
+        b = (fl_handle_t)r;
+        CHECK_OK(r, unstarted_thread(b));
+        t = (fl_handle_t)r;
+        CHECK_OK(r, fl_handle_give(a, t, FL_RIGHTS_ALL));
+        CHECK_EQ(fl_handle_close(t), FL_OK);
+        CHECK_EQ(fl_handle_close(b), FL_OK); /* b lives on through its thread */
+        CHECK(fl_pool_info(pool, NULL) > 0, "b ended early");
+        if (destroy) /* SPACE_DESTROY, then the close; or the close alone */
+            CHECK_EQ(fl_space_destroy(a), FL_OK);
+        CHECK_EQ(fl_handle_close(a), FL_OK);
+        uint64_t limit;
+        long used = fl_pool_info(pool, &limit);
+        CHECK(used == 0, "%s: %ld frames still charged (the thread and its process)",
+              destroy ? "destroy" : "close", used);
+    }
+    return check_returned(pool, before, "unstarted");
+}
+
+/* Issue 11 item 7: thread-less processes that only their own handles name are freed: one
+ * holding a handle to itself (2 frames were lost), one holding the only handle to its own
+ * stopped thread (6), and one holding both. A process that someone else still names is left
+ * alone. */
+FL_TEST(robust_self_cycle)
+{
+    long before = fl_frames_free(), r;
+    fl_handle_t pool, s, t;
+    uint64_t limit;
+
+    CHECK_OK(r, fl_pool_create(fl_pool(), 64));
+    pool = test_handle(r);
+
+    CHECK_OK(r, fl_space_create(pool)); /* a handle to itself */
+    s = (fl_handle_t)r;
+    CHECK_OK(r, fl_handle_give(s, s, FL_RIGHTS_ALL));
+    CHECK_EQ(fl_handle_close(s), FL_OK);
+    CHECK_EQ(fl_pool_info(pool, &limit), 0);
+
+    for (int self = 0; self < 2; self++) { /* its own stopped thread (and itself) */
+        CHECK_OK(r, fl_space_create(pool));
+        s = (fl_handle_t)r;
+        CHECK_OK(r, unstarted_thread(s));
+        t = (fl_handle_t)r;
+        CHECK_OK(r, fl_handle_give(s, t, FL_RIGHTS_ALL));
+        if (self)
+            CHECK_OK(r, fl_handle_give(s, s, FL_RIGHTS_ALL));
+        CHECK_EQ(fl_handle_close(t), FL_OK);
+        CHECK(fl_pool_info(pool, &limit) > 0, "ended while its creator still names it");
+        CHECK_EQ(fl_handle_close(s), FL_OK);
+        r = fl_pool_info(pool, &limit);
+        CHECK(r == 0, "own thread%s: %ld frames still charged", self ? " and itself" : "", r);
+    }
+
+    return check_returned(pool, before, "cycles");
+}

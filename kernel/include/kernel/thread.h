@@ -55,6 +55,8 @@ typedef struct thread {
                               its svc: a fail reply makes the call return FL_EFAULT */
     uint64_t fault_msg[6]; /* tag, w0..w3 and the SP (x7) of the pending fault message */
     uint32_t fault_seq;
+    uint32_t collect_refs; /* scratch of space.c's reachability check */
+    bool collect_seen;
     arch_fpu_t fpu;
 } thread_t;
 
