@@ -1,5 +1,6 @@
 /* Thread objects; see thread.h. */
 #include <arch/arch.h>
+#include <arch/kstack.h>
 #include <arch/sysreg_bits.h>
 #include <faultline/errors.h>
 #include <kernel/ipc.h>
@@ -17,12 +18,43 @@ uint64_t thread_count(void)
     return live_threads;
 }
 
+/* The thread's kernel stack: frames of its pool, mapped above a guard page. */
+static bool kstack_alloc(thread_t *t)
+{
+    pool_t *pool = t->obj.pool;
+    unsigned n = 0;
+    while (n < KSTACK_PAGES && (t->kstack_pa[n] = pool_frame_alloc(pool)) != 0)
+        n++;
+    if (n == KSTACK_PAGES && (t->kstack_top = arch_kstack_map(t->kstack_pa)) != 0)
+        return true;
+    while (n--) {
+        pool_frame_free(pool, t->kstack_pa[n]);
+        t->kstack_pa[n] = 0;
+    }
+    return false;
+}
+
+static void kstack_free(thread_t *t)
+{
+    if (!t->kstack_top)
+        return;
+    arch_kstack_unmap(t->kstack_top);
+    t->kstack_top = 0;
+    for (unsigned i = 0; i < KSTACK_PAGES; i++)
+        pool_frame_free(t->obj.pool, t->kstack_pa[i]);
+}
+
 thread_t *thread_create(space_t *s, uint64_t entry, uint64_t sp, uint64_t arg, unsigned prio)
 {
-    thread_t *t = kobj_alloc(s->pool, FL_OBJ_THREAD, THREAD_SIZE);
+    thread_t *t = kobj_alloc(s->pool, FL_OBJ_THREAD, sizeof(thread_t));
     if (!t)
         return NULL;
-    t->tf = (trap_frame_t *)((char *)t + THREAD_SIZE - sizeof(trap_frame_t));
+    if (!kstack_alloc(t)) {
+        t->state = TS_DEAD; /* never was: the destructor has only the object to free */
+        kobj_put(&t->obj);
+        return NULL;
+    }
+    t->tf = (trap_frame_t *)(t->kstack_top - sizeof(trap_frame_t));
     t->tf->elr = entry;
     t->tf->sp_el0 = sp;
     t->tf->x[0] = arg;
@@ -106,7 +138,10 @@ void thread_destroy_obj(kobj_t *o)
 {
     thread_t *t = (thread_t *)o;
     BUG_ON(t->state != TS_DEAD);
+    kstack_free(t); /* not current: sched_reap frees a dead current only after the switch */
     space_t *s = t->space;
+    if (!s)
+        return; /* thread_create failed before it belonged anywhere */
     /* Destructors run on the reaper list: if this was the last reference, s is only queued
      * (refs 0, and the check below leaves it alone); if not, s may now be a cycle. */
     kobj_put(&s->obj);

@@ -3,13 +3,13 @@
 #define KERNEL_THREAD_H
 
 #include <arch/context.h>
+#include <arch/memlayout.h>
 #include <arch/trap_frame.h>
 #include <kernel/kobj.h>
 #include <kernel/space.h>
 #include <stdbool.h>
 
 #define THREAD_PRIORITIES 32
-#define THREAD_SIZE       (16 * 1024) /* the object: TCB at the bottom, kernel stack above */
 #define TIMESLICE_TICKS   2
 
 typedef enum {
@@ -29,7 +29,9 @@ struct notification;
 typedef struct thread {
     kobj_t obj;
     arch_context_t ctx;
-    trap_frame_t *tf; /* user registers, at the top of the kernel stack */
+    trap_frame_t *tf;                 /* user registers, at the top of the kernel stack */
+    uint64_t kstack_top;              /* the kernel stack (arch/kstack.h), above a guard */
+    uint64_t kstack_pa[KSTACK_PAGES]; /* its frames, charged to the thread's pool */
     space_t *space;
     struct thread *space_next;
     thread_state_t state;
