@@ -3,8 +3,8 @@
 # on purpose (fl.selftest=kstack): a clear panic that says so, with the decoded ESR and FAR.
 fl_qemu_test(qemu_robust_threads --gic 3 --cpu cortex-a57 --initrd ${FL_INITRD} --exit 0
   --timeout 100
-  --append "fl.test=robust_syscall_restart,robust_space_chain,robust_create_oom,robust_teardown_unstarted,robust_self_cycle"
-  --expect "TESTS DONE: 5 passed, 0 failed"
+  --append "fl.test=robust_syscall_restart,robust_space_chain,robust_create_oom,robust_create_oom_own_pool,robust_teardown_unstarted,robust_self_cycle"
+  --expect "TESTS DONE: 6 passed, 0 failed"
   --expect "^robust: one system call, two faults, restarted at its svc$")
 fl_qemu_test(qemu_kstack_overflow --gic 2 --cpu cortex-a57 --append fl.selftest=kstack --exit 3
   --expect "selftest: recursing on a kernel stack until it overflows"

@@ -68,6 +68,10 @@ extern uint8_t fk_pages[FL_FAULT_MAP_MAX][FL_PAGE_SIZE];
 const char *fk_setup(void);
 fl_handle_t fk_endpoint(void);
 
+/* The pool the next children's spaces (their tables, thread, objects) are charged to; 0 (the
+ * default) is init's own. */
+extern fl_handle_t fk_child_pool;
+
 /* Builds child index (0..3) to run entry with the mailbox given; the thread is not started.
  * Children are static: an index is free again after fk_child_free. */
 const char *fk_child_new(fk_child_t **out, unsigned index, const void *entry, const fk_mbox_t *mbox,

@@ -321,3 +321,66 @@ FL_TEST(robust_self_cycle)
 
     return check_returned(pool, before, "cycles");
 }
+
+/* A child in a pool of limit frames makes system call nr (no arguments); *used: what the
+ * child itself took from the pool before the call. */
+static const char *child_call(uint64_t limit, uint64_t nr, long *result, long *used)
+{
+    fk_mbox_t mb = {.arg2 = nr};
+    fk_child_t *c;
+    fl_msg_t m;
+    const char *why;
+    long r;
+    uint64_t lim;
+
+    CHECK_OK(r, fl_pool_create(fl_pool(), limit));
+    fl_handle_t pool = (fl_handle_t)r;
+    fk_child_pool = pool;
+    why = fk_child_new(&c, 0, fk_svc, &mb, 0);
+    fk_child_pool = 0;
+    if (!why) {
+        *used = fl_pool_info(pool, &lim);
+        if (!(why = fk_child_start(c)) && !(why = fk_expect_done_held(c, &m))) {
+            *result = (long)m.w[0];
+            if (!(why = fk_release()))
+                why = fk_expect_end(c, 0);
+        }
+        fk_child_free(c);
+    }
+    r = fl_pool_info(pool, &lim);
+    fl_handle_close(pool);
+    if (!why && r != 0)
+        why = test_failf("%ld frames still charged after the child ended", r);
+    return why;
+}
+
+/* Issue 11 item 5, the objects a process makes from its own pool: ENDPOINT_CREATE and
+ * NOTIFICATION_CREATE with 0 frames left are refused (FL_ENOMEM), with 1 they succeed. */
+FL_TEST(robust_create_oom_own_pool)
+{
+    static const struct {
+        const char *name;
+        uint64_t nr;
+    } calls[] = {{"ENDPOINT_CREATE", FL_SYS_ENDPOINT_CREATE},
+                 {"NOTIFICATION_CREATE", FL_SYS_NOTIFICATION_CREATE}};
+    long before, result = 0, used = 0, setup;
+    const char *why;
+
+    if ((why = fk_setup()))
+        return why;
+    before = fl_frames_free(); /* with the test endpoint */
+    if ((why = child_call(64, FL_SYS_YIELD, &result, &setup)))
+        return fk_fail("measuring a child", why);
+    for (unsigned i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+        if ((why = child_call((uint64_t)setup, calls[i].nr, &result, &used)))
+            return fk_fail(calls[i].name, why);
+        CHECK(used == setup && result == FL_ENOMEM, "%s with 0 frames left returned %ld (%s)",
+              calls[i].name, result, fl_strerror(result));
+        if ((why = child_call((uint64_t)setup + 1, calls[i].nr, &result, &used)))
+            return fk_fail(calls[i].name, why);
+        CHECK(result > 0, "%s with 1 frame left returned %ld (%s)", calls[i].name, result,
+              fl_strerror(result));
+    }
+    CHECK(fl_frames_free() == before, "%ld frames free, %ld before", fl_frames_free(), before);
+    return NULL;
+}
