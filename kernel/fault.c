@@ -32,7 +32,7 @@ static const char *const exception_names[] = {"undefined instruction",    "PC al
 static void report(thread_t *t, const char *what, const char *why)
 {
     uint64_t *m = t->fault_msg;
-    const char *end = t->fault_in_kernel ? "the system call fails" : "thread stopped";
+    const char *end = t->fault_in_syscall ? "the system call fails" : "thread stopped";
     unsigned kind = FL_FAULT_KIND(m[4]);
     /* Aborts no mapping can fix are exceptions with a memory fault's kind: print those as
      * memory faults, with their address. */
@@ -53,8 +53,10 @@ static void report(thread_t *t, const char *what, const char *why)
 static void stop(thread_t *t)
 {
     t->in_fault = false;
-    if (t->fault_in_kernel) { /* a syscall's copy: the syscall fails, the thread goes on */
-        t->fault_failed = true;
+    if (t->fault_in_syscall) { /* a syscall's copy: the syscall fails, the thread goes on */
+        t->fault_in_syscall = false;
+        t->tf->elr += ARCH_SYSCALL_INSN_SIZE; /* past the svc it was rewound to */
+        t->tf->x[0] = (uint64_t)(int64_t)FL_EFAULT;
         if (t != current)
             sched_ready(t);
         return;
@@ -113,6 +115,17 @@ static bool settle_locally(thread_t *t, const fault_decoded_t *d)
     return false;
 }
 
+/* Sends the current thread's pending fault message to its pager and waits for the answer,
+ * on a kernel stack that holds nothing but the thread's trap frame. */
+static void send_syscall_fault(void)
+{
+    thread_t *t = current;
+    fastpath_fault(t->pager, t->pager_badge); /* returns only if the pager is not waiting */
+    ipc_send(t->pager, t->pager_badge, true);
+    if (sched_work_pending())
+        sched_preempt_point();
+}
+
 bool fault_user_copy(const esr_info_t *e, uint64_t far)
 {
     thread_t *t = current;
@@ -123,16 +136,21 @@ bool fault_user_copy(const esr_info_t *e, uint64_t far)
     fault_decode(e, far, false, 0, &d);
     if (settle_locally(t, &d))
         return true;
-    if (!d.to_pager || !t->pager || t->pager->closed)
-        return false; /* nothing a pager could map: the system call fails */
+    /* Only a system call can be restarted, and only for a fault a pager could fix; the
+     * kernel's other copies (the faulting instruction in fault_handle) just fail. */
+    if (!d.to_pager || !t->pager || t->pager->closed || !arch_trap_is_syscall(t->tf))
+        return false;
+    /* Never block inside a system call: rewind the thread to its svc and drop everything
+     * the call did on the kernel stack (system calls act only after their copies in, and
+     * their copies out change nothing, so nothing is undone). The thread is now a thread
+     * that faulted at its svc: every path that resumes a faulting thread (the slow reply,
+     * the fast path's direct switch) returns it to user space, where the call runs again. */
     d.flags |= FL_FAULT_SYSCALL;
-    set_message(t, &d, t->tf->elr - 4, e->raw);
+    t->tf->elr -= ARCH_SYSCALL_INSN_SIZE;
+    set_message(t, &d, t->tf->elr, e->raw);
     t->in_fault = true;
-    t->fault_in_kernel = true;
-    t->fault_failed = false;
-    ipc_send(t->pager, t->pager_badge, true); /* blocks until the pager answers */
-    t->fault_in_kernel = false;
-    return !t->fault_failed;
+    t->fault_in_syscall = true;
+    arch_restart_user(t->tf, send_syscall_fault);
 }
 
 void fault_handle(trap_frame_t *tf)
@@ -265,6 +283,7 @@ int fault_apply(thread_t *pager, thread_t *client, bool *resume)
         return FL_OK;
     }
     client->in_fault = false;
+    client->fault_in_syscall = false; /* it runs its svc again */
     *resume = true;
     return FL_OK;
 }

@@ -224,8 +224,9 @@ int ipc_reply(void)
     return FL_OK;
 }
 
-/* The IPC t waits in can never complete: a caller gets FL_EPEER, a faulting thread (which
- * has no syscall to return from) is stopped and reported. */
+/* The IPC t waits in can never complete: a caller gets FL_EPEER, a faulting thread is
+ * reported and stopped (or, if the fault was a system call's user copy, that call returns
+ * FL_EFAULT). */
 static void wake_with_error(thread_t *t, const char *why)
 {
     if (t->in_fault) {

@@ -33,22 +33,22 @@ bool user_range_ok(uint64_t va, uint64_t len)
 
 /* --- debugging and system ------------------------------------------------------------- */
 
+#define DEBUG_WRITE_MAX 4096
+
+/* The whole text is copied in before the first character goes out: a copy that faults
+ * restarts the call (fault.c), which must not print a part twice. */
 static long sys_debug_write(trap_frame_t *tf)
 {
     uint64_t buf = tf->x[0], len = tf->x[1];
-    char chunk[128];
-    if (len > 4096 || !user_range_ok(buf, len))
+    char text[DEBUG_WRITE_MAX];
+    if (len > DEBUG_WRITE_MAX || !user_range_ok(buf, len))
         return FL_EINVAL;
-    for (uint64_t done = 0; done < len;) {
-        uint64_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
-        if (arch_copy_from_user(chunk, (const void *)(buf + done), n))
-            return FL_EFAULT;
-        for (uint64_t i = 0; i < n; i++) {
-            if (chunk[i] == '\n')
-                arch_console_putc('\r');
-            arch_console_putc(chunk[i]);
-        }
-        done += n;
+    if (arch_copy_from_user(text, (const void *)buf, len))
+        return FL_EFAULT;
+    for (uint64_t i = 0; i < len; i++) {
+        if (text[i] == '\n')
+            arch_console_putc('\r');
+        arch_console_putc(text[i]);
     }
     return (long)len;
 }
@@ -83,12 +83,7 @@ static long sys_handle_close(trap_frame_t *tf)
     long err = handle_remove(current->space->handles, (fl_handle_t)tf->x[0], &old);
     if (err)
         return err;
-    kobj_t *o = old.obj;
-    /* A thread that was never started and can no longer be named would never run. */
-    if (o->type == FL_OBJ_THREAD && ((thread_t *)o)->state == TS_STOPPED && o->refs == 2)
-        thread_kill((thread_t *)o);
-    kobj_handle_closed(o, old.rights);
-    kobj_put(o);
+    space_handle_dropped(old.obj, old.rights);
     return FL_OK;
 }
 

@@ -210,6 +210,11 @@ long sys_vm_harvest(trap_frame_t *tf)
         return err;
     if (!pages_ok(va, pages) || pages > 512 || !user_range_ok(out, (pages + 63) / 64 * 8))
         return FL_EINVAL;
+    /* Harvesting clears access flags: fault the output in first (a fault restarts the call),
+     * so the bits are never lost to a copy out that fails half-way. */
+    err = arch_copy_to_user((void *)out, bits, (pages + 63) / 64 * 8);
+    if (err)
+        return err;
     long accessed = 0;
     for (uint64_t i = 0; i < pages; i++) {
         vs_mapping_t m;
