@@ -114,7 +114,7 @@ function(faultline_add_program name)
   endforeach()
 
   set(libs "")
-  foreach(l IN LISTS A_LIBRARIES faultline::runtime)
+  foreach(l IN LISTS A_LIBRARIES ITEMS faultline::runtime)
     if(TARGET ${l})
       get_target_property(l ${l} IMPORTED_LOCATION)
     endif()
