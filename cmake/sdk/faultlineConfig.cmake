@@ -84,6 +84,7 @@ function(faultline_add_program name)
   endif()
   set(objdir ${CMAKE_CURRENT_BINARY_DIR}/el0/${name}.objs)
   set(elf ${CMAKE_CURRENT_BINARY_DIR}/el0/${name})
+  file(MAKE_DIRECTORY ${objdir}) # gcc writes the depfile there; Makefiles make no directories
 
   set(cflags ${FAULTLINE_EL0_C_FLAGS})
   foreach(d IN LISTS A_COMPILE_DEFINITIONS)
