@@ -5,7 +5,7 @@
 #   lib/cmake/faultline/    faultline-el0.cmake: the compiler and the exact flags of every EL0
 #                           program of this tree (fl_user_flags), written at configure time
 #   share/faultline/        Image, kernel.elf, servers/{pager,files,blkdrv} (reference servers)
-#   include/fl/             the runtime's headers
+#   include/fl/             the runtime's headers, the reference servers' protocols
 # The flags are read from fl_user_flags rather than repeated here, so a change to the project's
 # own user flags reaches the SDK with no second edit.
 if(NOT TARGET fl_user_flags)
@@ -63,6 +63,8 @@ install(FILES $<TARGET_FILE:pager_target> DESTINATION ${FL_SDK_EL0_DIR} RENAME l
 install(FILES ${FL_SDK_EL0_FILE} DESTINATION lib/cmake/faultline COMPONENT sdk)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/userland/lib/include/fl DESTINATION include COMPONENT sdk
   FILES_MATCHING PATTERN "*.h")
+# The block driver's protocol beside the reference pager's and file server's (fl/*_proto.h).
+install(FILES ${CMAKE_SOURCE_DIR}/userland/blk/blk_proto.h DESTINATION include/fl COMPONENT sdk)
 install(FILES ${CMAKE_BINARY_DIR}/kernel/Image $<TARGET_FILE:kernel.elf>
   DESTINATION share/faultline COMPONENT sdk)
 install(PROGRAMS $<TARGET_FILE:pager> $<TARGET_FILE:files> $<TARGET_FILE:blkdrv>
