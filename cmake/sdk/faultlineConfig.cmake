@@ -74,7 +74,7 @@ if(NOT TARGET faultline::pager_host)
 endif()
 
 function(faultline_add_program name)
-  cmake_parse_arguments(PARSE_ARGV 1 A ""  ""
+  cmake_parse_arguments(PARSE_ARGV 1 A "" ""
     "SOURCES;LIBRARIES;INCLUDE_DIRECTORIES;COMPILE_DEFINITIONS;COMPILE_OPTIONS;LINK_OPTIONS")
   if(NOT A_SOURCES)
     message(FATAL_ERROR "faultline_add_program(${name}): no SOURCES")
