@@ -15,21 +15,11 @@
 #include <kernel/fault.h>
 #include <kernel/ipc.h>
 
-extern thread_t *fpu_owner;
-
 /* Switch to next's user context; this thread resumes later through its trap frame. */
 static __attribute__((noreturn)) void switch_user(thread_t *prev, thread_t *next)
 {
     arch_context_init_user(&prev->ctx, prev->tf);
-    if (prev->space != next->space)
-        space_activate(next->space);
-    if ((prev == fpu_owner) != (next == fpu_owner))
-        arch_fpu_enable(next == fpu_owner);
-    next->state = TS_RUNNING;
-    if (next->slice == 0)
-        next->slice = TIMESLICE_TICKS;
-    current = next;
-    arch_tls_switch(&prev->tls, next->tls);
+    sched_handover(prev, next);
     arch_return_to_user(next->tf);
 }
 
@@ -70,7 +60,8 @@ static void copy_message(const trap_frame_t *from, trap_frame_t *to, uint64_t ba
 static thread_t *take_receiver(endpoint_t *ep, thread_t *self)
 {
     thread_t *r = ep->receivers;
-    if (ep->closed || !r || r->reply_to || r->prio < self->prio || r->prio < sched_highest_ready())
+    if (ep->closed || !r || r->reply_to || r->prio < self->prio ||
+        r->prio < sched_highest_ready() || !thread_may_run_here(r))
         return NULL; /* owing a reply: the general path settles the old caller first */
     if (r->qnext == r) {
         ep->receivers = NULL;
@@ -87,7 +78,7 @@ static thread_t *take_receiver(endpoint_t *ep, thread_t *self)
 void fastpath_fault(endpoint_t *ep, uint64_t badge)
 {
     thread_t *self = current, *r;
-    if (sched_zombie || !(r = take_receiver(ep, self)))
+    if (this_cpu()->zombie || !(r = take_receiver(ep, self)))
         return;
     trap_frame_t *to = r->tf;
     to->x[0] = 0;
@@ -109,7 +100,7 @@ void fastpath_try(trap_frame_t *tf)
     thread_t *self = current;
     uint64_t badge;
 
-    if (sched_zombie || !registers_only(tf->x[1]))
+    if (this_cpu()->zombie || !registers_only(tf->x[1]))
         return;
     if (tf->x[8] == FL_SYS_CALL) {
         endpoint_t *ep = endpoint_of(tf, FL_RIGHT_WRITE, &badge);
@@ -127,7 +118,7 @@ void fastpath_try(trap_frame_t *tf)
         thread_t *c = self->reply_to;
         if (!ep || ep->closed || ep->senders || !c || c->state != TS_REPLY || c->replier != self)
             return;
-        if (c->prio < self->prio || c->prio < sched_highest_ready())
+        if (c->prio < self->prio || c->prio < sched_highest_ready() || !thread_may_run_here(c))
             return;
         self->reply_to = NULL;
         c->replier = NULL;

@@ -6,6 +6,7 @@
 #include <arch/arch.h>
 #include <arch/kstack.h>
 #include <kernel/bootargs.h>
+#include <kernel/cpu.h>
 #include <kernel/boot.h>
 #include <kernel/panic.h>
 #include <kernel/platform.h>
@@ -53,6 +54,7 @@ void kmain(uint64_t dtb_pa, uint64_t kimage_pa)
 {
     const char *err = 0;
 
+    arch_percpu_boot(&cpus[0]);
     arch_early_init(kimage_pa);
     if (dtb_pa == 0)
         boot_fail_early("no device tree", "x0 was 0 at entry (boot the Image, not the ELF)");

@@ -13,12 +13,21 @@
 
 static asid_alloc_t asids;
 static bool asids_ready;
+static unsigned asid_bits_limit = ASID_MAX_BITS;
 static uint32_t next_space_id = 1;
+
+void space_limit_asid_bits(unsigned bits)
+{
+    if (bits < 4)
+        bits = 4; /* 15 ASIDs: more than MAX_CPUS reserved ones, one always left to hand out */
+    asid_bits_limit = bits;
+}
 
 space_t *space_create(pool_t *pool)
 {
     if (!asids_ready) {
-        asid_init(&asids, vspace_asid_bits());
+        unsigned bits = vspace_asid_bits();
+        asid_init(&asids, bits < asid_bits_limit ? bits : asid_bits_limit);
         asids_ready = true;
     }
     space_t *s = kobj_alloc(pool, FL_OBJ_SPACE, sizeof(space_t) + sizeof(handle_table_t));
@@ -58,17 +67,20 @@ static void free_table(uint64_t pa, void *ctx)
 
 void space_activate(space_t *s)
 {
+    cpu_t *c = this_cpu();
     if (!s || s->dead) {
         vspace_activate(0, 0, false);
+        c->active_space = NULL;
         return;
     }
-    if ((s->asid_ctx >> 16) == asids.generation) { /* the common case: the ASID is current */
-        asids.active = s->asid_ctx;
-        vspace_activate(s->root, asid_of(s->asid_ctx), false);
-        return;
-    }
-    bool flush = asid_activate(&asids, &s->asid_ctx);
+    bool flush = asid_activate(&asids, c->arch.id, &s->asid_ctx);
     vspace_activate(s->root, asid_of(s->asid_ctx), flush);
+    c->active_space = s;
+}
+
+uint64_t space_asid_generation(void)
+{
+    return asids.generation;
 }
 
 int space_map_frame(space_t *s, uint64_t va, uint64_t pa, unsigned prot, unsigned vsflags)
@@ -121,9 +133,15 @@ static void teardown(space_t *s, int status)
     s->dead = true;
     s->exit_status = status;
     while (s->threads)
-        thread_kill(s->threads);
-    if (current && current->space == s)
-        vspace_activate(0, 0, false); /* no walks of tables about to be freed */
+        thread_kill(s->threads); /* one running elsewhere is stalled first (thread.c) */
+    /* No walks of tables about to be freed: here, and on every CPU whose TTBR0 still holds
+     * them (an idle CPU keeps the last space loaded); each drops them when stalled. */
+    cpu_t *me = this_cpu();
+    if (me->active_space == s)
+        space_activate(NULL);
+    for (unsigned i = 0; i < cpus_online; i++)
+        if (&cpus[i] != me && cpus[i].active_space == s)
+            smp_stall(&cpus[i]);
     if (s->asid_ctx) {
         vspace_flush_asid(asid_of(s->asid_ctx)); /* before the tables go, and the ASID */
         asid_release(&asids, s->asid_ctx);

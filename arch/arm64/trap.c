@@ -10,6 +10,7 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <faultline/syscall.h>
+#include <kernel/cpu.h>
 #include <kernel/fastpath.h>
 #include <kernel/fault.h>
 #include <kernel/syscall.h>
@@ -93,6 +94,7 @@ void el0_sync_entry(trap_frame_t *tf)
 {
     uint8_t ec = (uint8_t)(tf->esr >> 26);
 
+    kernel_enter();   /* the BKL; released in entry.S on the way back to EL0 */
     if (ec == 0x15) { /* SVC from AArch64: the hot path, no full decode */
         uint64_t nr = tf->x[8];
         if (nr == FL_SYS_CALL || nr == FL_SYS_REPLY_RECV)
@@ -109,6 +111,8 @@ void el0_sync_entry(trap_frame_t *tf)
 
 void trap_entry(trap_frame_t *tf, unsigned kind, bool from_el0)
 {
+    if (from_el0 && kind != VEC_SYNC)
+        kernel_enter(); /* from EL1 the kernel (or the idle thread) holds the BKL already */
     if (kind == VEC_IRQ) {
         gic_handle_irq();
     } else if (from_el0 && kind == VEC_SYNC) {
