@@ -1,8 +1,10 @@
 /*
  * The big kernel lock and the stall handshake (docs/design.md, "SMP and locking"). The lock is
- * a ticket lock: CPUs get the kernel in the order they asked for it, so no CPU starves behind
- * a busy neighbour. While waiting, a CPU answers stall requests: the lock holder is then
- * waiting for exactly that answer and changes nothing the answer reads.
+ * a test-and-test-and-set spinlock, not a ticket lock: under a hypervisor (or QEMU) whose
+ * host has fewer cores than the guest has vCPUs, a ticket lock hands the kernel to a waiter
+ * whose vCPU may not be running and every other CPU waits for it (lock-holder convoys); here
+ * whichever waiting CPU runs takes it. While waiting, a CPU answers stall requests: the lock
+ * holder is then waiting for exactly that answer and changes nothing the answer reads.
  */
 #include <arch/vspace.h>
 #include <kernel/cpu.h>
@@ -13,10 +15,12 @@ cpu_t cpus[MAX_CPUS];
 unsigned cpus_online = 1;
 bool smp_on;
 
-static struct {
-    uint32_t next;  /* next ticket to hand out */
-    uint32_t owner; /* ticket that holds the lock */
-} bkl;
+static uint32_t bkl;         /* 1: held */
+static uint32_t bkl_waiters; /* CPUs spinning for it: a newcomer lets them go first */
+
+#define BKL_DEFER_SPINS                                                                            \
+    2000 /* how long a newcomer defers (bounded: a waiter's vCPU may be                            \
+            descheduled by the host) */
 
 static void stall_answer(cpu_t *c)
 {
@@ -36,18 +40,31 @@ void bkl_lock(void)
     if (!smp_on)
         return;
     cpu_t *c = this_cpu();
-    uint32_t me = __atomic_fetch_add(&bkl.next, 1, __ATOMIC_RELAXED);
-    while (__atomic_load_n(&bkl.owner, __ATOMIC_ACQUIRE) != me) {
+    /* Without this a CPU that releases and retakes the lock in a loop (a thread yielding
+     * alone on its CPU) can starve a waiter for long: the waiter's exchange must land in the
+     * few instructions between the two. */
+    for (unsigned n = 0; n < BKL_DEFER_SPINS && __atomic_load_n(&bkl_waiters, __ATOMIC_RELAXED);
+         n++) {
         stall_answer(c);
         __asm__ volatile("yield");
     }
+    if (!__atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE))
+        return;
+    __atomic_fetch_add(&bkl_waiters, 1, __ATOMIC_RELAXED);
+    while (__atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE)) {
+        while (__atomic_load_n(&bkl, __ATOMIC_RELAXED)) {
+            stall_answer(c);
+            __asm__ volatile("yield");
+        }
+    }
+    __atomic_fetch_sub(&bkl_waiters, 1, __ATOMIC_RELAXED);
 }
 
 void bkl_unlock(void)
 {
     if (!smp_on)
         return;
-    __atomic_store_n(&bkl.owner, bkl.owner + 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&bkl, 0, __ATOMIC_RELEASE);
 }
 
 void smp_stall(cpu_t *c)
@@ -70,5 +87,6 @@ void kernel_enter(void)
 
 void kernel_exit_user(void)
 {
+    sched_reap(); /* a thread that died here: not left until this CPU next enters the kernel */
     bkl_unlock();
 }

@@ -110,7 +110,7 @@ void boot_run(const platform_t *plat)
             for (const char *c = bits; *c >= '0' && *c <= '9' && n < 100; c++)
                 n = n * 10 + (unsigned)(*c - '0');
             space_limit_asid_bits(n);
-            printk("asid: at most %u bits\n", n < 4 ? 4 : n);
+            printk("asid: at most %u bits\n", space_asid_bits_limit());
         }
         page_meta_init();
         pool_boot_init();

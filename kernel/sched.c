@@ -106,6 +106,24 @@ void sched_ready_here(thread_t *t)
     ready_on(allowed(t, me) ? me : place(t), t);
 }
 
+void sched_set_affinity(thread_t *t, uint32_t mask)
+{
+    t->affinity = mask;
+    cpu_t *c = &cpus[t->cpu];
+    if (allowed(t, c))
+        return;
+    if (t->state == TS_READY) { /* queued where it may no longer run */
+        sched_unready(t);
+        sched_ready(t);
+    } else if (t->state == TS_RUNNING) { /* moves at its CPU's next preemption point */
+        c->need_resched = true;
+        if (c != this_cpu())
+            arch_send_resched(&c->arch);
+    } else {
+        t->cpu = (uint32_t)__builtin_ctz(mask); /* blocked: placed from there when woken */
+    }
+}
+
 void sched_unready(thread_t *t)
 {
     cpu_t *c = &cpus[t->cpu];
@@ -230,8 +248,11 @@ void sched_preempt_point(void)
         sched_switch();
         return;
     }
-    if (!c->runq_bits || highest(c->runq_bits) < c->cur->prio)
+    if (!c->runq_bits || highest(c->runq_bits) < c->cur->prio) {
+        if (c->cur->slice == 0) /* used up with nobody to yield to: a new one starts, or */
+            c->cur->slice = TIMESLICE_TICKS; /* a thread readied later would never get in */
         return;
+    }
     sched_yield();
 }
 

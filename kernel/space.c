@@ -4,6 +4,7 @@
 #include <arch/vspace.h>
 #include <faultline/errors.h>
 #include <kernel/asid.h>
+#include <kernel/cpu.h>
 #include <kernel/ipc.h>
 #include <kernel/page.h>
 #include <kernel/panic.h>
@@ -18,9 +19,16 @@ static uint32_t next_space_id = 1;
 
 void space_limit_asid_bits(unsigned bits)
 {
-    if (bits < 4)
-        bits = 4; /* 15 ASIDs: more than MAX_CPUS reserved ones, one always left to hand out */
+    /* After a rollover each CPU may keep one reserved ASID; at least two more must be left
+     * to hand out (asid.c relies on one). */
+    while (bits < ASID_MAX_BITS && (1u << bits) - 1 < cpus_online + 2)
+        bits++;
     asid_bits_limit = bits;
+}
+
+unsigned space_asid_bits_limit(void)
+{
+    return asid_bits_limit;
 }
 
 space_t *space_create(pool_t *pool)
@@ -73,7 +81,11 @@ void space_activate(space_t *s)
         c->active_space = NULL;
         return;
     }
+    uint64_t gen = asids.generation;
     bool flush = asid_activate(&asids, c->arch.id, &s->asid_ctx);
+    if (asids.generation != gen && asid_bits_limit < ASID_MAX_BITS) /* fl.asid_bits tests */
+        printk("asid: rollover on cpu %u, generation %lu\n", c->arch.id,
+               (unsigned long)asids.generation);
     vspace_activate(s->root, asid_of(s->asid_ctx), flush);
     c->active_space = s;
 }

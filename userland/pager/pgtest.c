@@ -11,6 +11,7 @@
  *   pgtest wild         a write through a wild pointer (PGTEST_WILD_ADDR)
  *   pgtest hog          touches heap pages until the pager's memory runs out
  *   pgtest spin N       touches a page N times, yielding in between
+ *   pgtest smp-...      several CPUs at once (pgtest_smp.c)
  */
 #include <fl/fork.h>
 #include <fl/syscall.h>
@@ -189,5 +190,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(mode, "spin") == 0)
         return spin(n);
+    if (strncmp(mode, "smp-", 4) == 0)
+        return pgtest_smp(mode, n);
     FAIL(1, "unknown mode %s", mode);
 }

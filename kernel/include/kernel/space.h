@@ -44,6 +44,7 @@ space_t *space_of(kobj_t *o);
 void space_activate(space_t *s);
 /* Boot argument fl.asid_bits: use fewer ASIDs than the hardware has (tests force rollovers). */
 void space_limit_asid_bits(unsigned bits);
+unsigned space_asid_bits_limit(void);
 /* The ASID allocator's generation (rollovers so far + 1), for SYSTEM_INFO. */
 uint64_t space_asid_generation(void);
 

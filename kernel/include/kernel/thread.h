@@ -84,6 +84,9 @@ void sched_init_cpu(unsigned id);
 void sched_ready(thread_t *t);
 void sched_ready_here(thread_t *t);
 void sched_unready(thread_t *t);
+/* New CPU mask (non-empty, online CPUs only): a thread queued or running where it may no
+ * longer run moves (a running one at its CPU's next preemption point, after an SGI). */
+void sched_set_affinity(thread_t *t, uint32_t mask);
 /* The current thread stopped running (blocked or dead): run someone else. Returns when the
  * current thread runs again (never for a dead one). */
 void sched_switch(void);

@@ -70,6 +70,10 @@ enum fl_syscall {
                                  bits when the process ends (at once if it already has) */
     FL_SYS_SPACE_STATUS = 38, /* (space h with READ) -> 0 while alive; 1 when ended, with its
                                  exit status in x1 */
+
+    /* SMP */
+    FL_SYS_THREAD_AFFINITY = 39, /* (thread h or 0 for the caller, CPU mask or 0 to only read)
+                                    -> old mask; x1 = its CPU, x2 = CPUs online */
     FL_SYS_COUNT
 };
 
