@@ -93,7 +93,10 @@ void fault_handle(server_t *srv, client_t *c, fl_msg_t *m)
     }
     uint64_t page = addr & ~(uint64_t)(FL_PAGE_SIZE - 1);
     backend_defer_begin(c, page, READ_AHEAD);
-    int rc = pager_fault(c->ps, addr, acc, m->fault_sp, &res);
+    /* A translation fault on a page libpager thinks mapped is served again, never RETRY. */
+    int rc = kind == FL_FAULT_TRANSLATION
+                 ? pager_fault_unmapped(c->ps, addr, acc, m->fault_sp, &res)
+                 : pager_fault(c->ps, addr, acc, m->fault_sp, &res);
     /* Read-ahead: after a file page, the next ones go in the same reply (FL_FAULT_MAP_MAX). */
     if (rc == 0 && res.outcome == PAGER_FAULT_MAPPED && acc != PAGER_ACCESS_WRITE &&
         (res.action == PAGER_ACT_FILE_READ || res.action == PAGER_ACT_FILE_CACHED)) {
