@@ -3,7 +3,9 @@
  * already waiting, which is what every client call and every page fault round trip is. It
  * checks the conditions in a few loads, copies five registers and switches straight into the
  * other thread's user context, leaving this thread blocked at the user boundary (its kernel
- * stack holds nothing but its trap frame). Anything unusual takes the general path in ipc.c,
+ * stack holds nothing but its trap frame). Every blocked thread is blocked there (a system
+ * call whose user copy faults is rewound to its svc: fault.c), so switching straight to any
+ * of them through its trap frame is always right. Anything unusual takes the general path in ipc.c,
  * which gives the same result (seL4's fastpath follows the same idea).
  */
 #include <arch/context.h>

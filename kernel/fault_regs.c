@@ -61,7 +61,7 @@ long sys_fault_regs_set(trap_frame_t *tf)
         return FL_EINVAL; /* EL, masks, single-step...: never the handler's to set */
     if (r.pc >= USER_TOP || (r.pc & 3) || r.sp >= USER_TOP)
         return FL_EINVAL;
-    if (c->fault_in_kernel)
+    if (c->fault_in_syscall)
         return FL_EBUSY; /* it is inside a system call: its registers are the call's */
     for (int i = 0; i < 31; i++)
         c->tf->x[i] = r.x[i];

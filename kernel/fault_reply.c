@@ -3,6 +3,7 @@
 #include <faultline/fault.h>
 #include <faultline/ipc.h>
 #include <faultline/types.h>
+#include <kernel/checked.h>
 #include <kernel/fault_reply.h>
 
 static int bad(const char **why, const char *msg, int err)
@@ -44,10 +45,10 @@ int fault_reply_check(uint64_t tag, const uint64_t w[4], uint64_t user_top, faul
         return bad(why, "page count out of range", FL_ERANGE);
     if (w[3] & ~(uint64_t)(FL_PROT_READ | FL_PROT_WRITE | FL_PROT_EXEC) || !(w[3] & FL_PROT_READ))
         return bad(why, "bad rights", FL_EINVAL);
-    uint64_t len = w[2] * FL_PAGE_SIZE;
-    if (w[0] >= user_top || len > user_top - w[0])
+    uint64_t len;
+    if (!checked_mul(w[2], FL_PAGE_SIZE, &len) || !checked_range_in(w[0], len, 0, user_top))
         return bad(why, "client range outside user space", FL_ERANGE);
-    if (w[1] >= user_top || len > user_top - w[1])
+    if (!checked_range_in(w[1], len, 0, user_top))
         return bad(why, "pager range outside user space", FL_ERANGE);
     return FL_OK;
 }

@@ -1,5 +1,6 @@
 /* Bitmap frame allocator; see frame.h. */
 #include <faultline/errors.h>
+#include <kernel/checked.h>
 #include <kernel/frame.h>
 
 void frame_init(frame_alloc_t *fa)
@@ -11,11 +12,11 @@ void frame_init(frame_alloc_t *fa)
 
 int frame_add_range(frame_alloc_t *fa, uint64_t base, uint64_t count, uint64_t *bits)
 {
-    if (count == 0 || (base & (FRAME_SIZE - 1)) || base + count * FRAME_SIZE < base)
+    uint64_t end;
+    if (count == 0 || (base & (FRAME_SIZE - 1)) || !checked_span(base, count, FRAME_SIZE, &end))
         return FL_EINVAL;
     if (fa->nranges == FRAME_MAX_RANGES)
         return FL_EFULL;
-    uint64_t end = base + count * FRAME_SIZE;
     for (unsigned i = 0; i < fa->nranges; i++) {
         const frame_range_t *r = &fa->range[i];
         if (base < r->base + r->count * FRAME_SIZE && r->base < end)

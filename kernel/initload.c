@@ -10,6 +10,7 @@
 #include <faultline/errors.h>
 #include <faultline/exit.h>
 #include <kernel/boot.h>
+#include <kernel/checked.h>
 #include <kernel/irq.h>
 #include <kernel/page.h>
 #include <kernel/panic.h>
@@ -45,26 +46,56 @@ static uint64_t map_new_page(space_t *s, uint64_t va, unsigned prot)
     return pa;
 }
 
+/* Frames the segments need: every page they touch. elf_parse has checked that each segment
+ * ends below USER_TOP and that no two share a page; the sum is still checked, as all sizes
+ * from boot inputs are. UINT64_MAX when it would wrap. */
+static uint64_t segment_pages(const elf_image_t *img)
+{
+    uint64_t total = 0;
+    for (unsigned i = 0; i < img->count; i++) {
+        const elf_segment_t *seg = &img->seg[i];
+        uint64_t end;
+        if (!checked_add(seg->vaddr, seg->memsz, &end) || !checked_align_up(end, PAGE_SIZE, &end) ||
+            !checked_add(total, (end - (seg->vaddr & PAGE_MASK)) / PAGE_SIZE, &total))
+            return UINT64_MAX;
+    }
+    return total;
+}
+
+/* Refuses, before anything is allocated, an init whose segments cannot fit in what the pool
+ * has free: a p_memsz of hundreds of MiB then fails at once, not after filling them. */
+static void check_segments_fit(const pool_t *pool, const elf_image_t *img)
+{
+    uint64_t need = segment_pages(img), free = pool->limit - pool->used;
+    if (need > free) {
+        printk("faultline: cannot start init: out of memory: its segments need %lu frames, "
+               "%lu are free\n",
+               (unsigned long)need, (unsigned long)free);
+        arch_halt(FL_EXIT_BOOT_FAILED);
+    }
+}
+
 static void load_segments(space_t *s, const uint8_t *file, const elf_image_t *img)
 {
     for (unsigned i = 0; i < img->count; i++) {
         const elf_segment_t *seg = &img->seg[i];
         uint64_t start = seg->vaddr & PAGE_MASK;
-        uint64_t end = (seg->vaddr + seg->memsz + PAGE_SIZE - 1) & PAGE_MASK;
+        uint64_t end = (seg->vaddr + seg->memsz + PAGE_SIZE - 1) & PAGE_MASK; /* checked */
+        uint64_t file_end = seg->vaddr + seg->filesz;
         unsigned prot = FL_PROT_READ | ((seg->prot & ELF_PROT_W) ? FL_PROT_WRITE : 0) |
                         ((seg->prot & ELF_PROT_X) ? FL_PROT_EXEC : 0);
         for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-            /* Fill the page before it becomes executable, so the I-cache sync sees it. */
+            /* Fill the page before it becomes executable, so the I-cache sync sees it. The
+             * frame comes zeroed: only the bytes the file holds are copied, a page at a time. */
             uint64_t pa = pool_frame_alloc(s->pool);
             if (!pa)
                 init_fail("out of memory", 0);
             page_set_owner(pa, s->pool->id);
-            uint8_t *dst = arch_phys_to_virt(pa);
-            for (uint64_t b = 0; b < PAGE_SIZE; b++) {
-                uint64_t a = va + b;
-                if (a >= seg->vaddr && a < seg->vaddr + seg->filesz)
-                    dst[b] = file[seg->file_off + (a - seg->vaddr)];
-            }
+            uint64_t lo = va > seg->vaddr ? va : seg->vaddr;
+            uint64_t hi = va + PAGE_SIZE < file_end ? va + PAGE_SIZE : file_end;
+            if (lo < hi)
+                memcpy((uint8_t *)arch_phys_to_virt(pa) + (lo - va),
+                       file + seg->file_off + (lo - seg->vaddr), hi - lo);
             if (space_map_frame(s, va, pa, prot, 0))
                 init_fail("out of memory for page tables", 0);
         }
@@ -101,6 +132,7 @@ void init_start(const platform_t *plat)
     if (!s)
         init_fail("out of memory", 0);
     s->is_root_task = true;
+    check_segments_fit(pool, &img);
     load_segments(s, ent.data, &img);
     for (unsigned i = 0; i < INIT_STACK_PAGES; i++)
         map_new_page(s, INIT_STACK_TOP - (i + 1) * PAGE_SIZE, FL_PROT_READ | FL_PROT_WRITE);

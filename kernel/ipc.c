@@ -4,9 +4,11 @@
  * common call/reply-receive pair costs two kernel entries and two direct switches.
  */
 #include <arch/arch.h>
+#include <arch/vspace.h>
 #include <faultline/errors.h>
 #include <faultline/fault.h>
 #include <faultline/ipc.h>
+#include <faultline/types.h>
 #include <kernel/fault.h>
 #include <kernel/ipc.h>
 #include <kernel/panic.h>
@@ -51,16 +53,30 @@ static void q_remove(thread_t **q, thread_t *t)
     t->qnext = t->qprev = NULL;
 }
 
-static fl_ipc_buffer_t *ipcbuf(thread_t *t)
+/*
+ * The IPC buffer is found through the thread's own page tables at each use, never pinned by
+ * frame: a frame pinned at registration stays the kernel's target after the page is unmapped,
+ * and if that frame was lent (a pager's page) and is lent again to another process, one
+ * process's message words land in the other's memory. Looking it up costs one table walk on
+ * the general path only (the fast path carries registers alone). The frame cannot go away
+ * between the lookup and the copy: both happen in one kernel entry under the kernel lock.
+ */
+fl_ipc_buffer_t *ipc_buffer(thread_t *t)
 {
-    return t->ipcbuf_pa ? arch_phys_to_virt(t->ipcbuf_pa) : NULL;
+    vs_mapping_t m;
+    if (!t->ipcbuf_va || !t->space->root)
+        return NULL;
+    vspace_lookup(t->space->root, t->ipcbuf_va, &m);
+    if (!m.valid || !(m.prot & FL_PROT_WRITE) || !m.counted)
+        return NULL; /* unmapped, read-only (copy-on-write) or not ordinary memory now */
+    return arch_phys_to_virt(m.pa);
 }
 
 /* Moves handles named in the sender's IPC buffer into the receiver's table. Handles that are
  * no longer valid or lack FL_RIGHT_GRANT by now are dropped (the count tells the receiver). */
 static unsigned transfer_handles(thread_t *from, thread_t *to, unsigned n)
 {
-    fl_ipc_buffer_t *src = ipcbuf(from), *dst = ipcbuf(to);
+    fl_ipc_buffer_t *src = ipc_buffer(from), *dst = ipc_buffer(to);
     unsigned moved = 0;
     if (!src || !dst)
         return 0;
@@ -102,7 +118,7 @@ static void transfer(thread_t *from, thread_t *to, uint64_t badge)
     to->tf->x[7] = 0;
     to->tf->x[8] = 0;
     if (words > FL_MSG_REG_WORDS) {
-        fl_ipc_buffer_t *src = ipcbuf(from), *dst = ipcbuf(to);
+        fl_ipc_buffer_t *src = ipc_buffer(from), *dst = ipc_buffer(to);
         if (src && dst)
             memcpy(&dst->words[FL_MSG_REG_WORDS], &src->words[FL_MSG_REG_WORDS],
                    (words - FL_MSG_REG_WORDS) * sizeof(uint64_t));
@@ -256,8 +272,9 @@ int ipc_reply(void)
     return FL_OK;
 }
 
-/* The IPC t waits in can never complete: a caller gets FL_EPEER, a faulting thread (which
- * has no syscall to return from) is stopped and reported. */
+/* The IPC t waits in can never complete: a caller gets FL_EPEER, a faulting thread is
+ * reported and stopped (or, if the fault was a system call's user copy, that call returns
+ * FL_EFAULT). */
 static void wake_with_error(thread_t *t, const char *why)
 {
     if (t->in_fault) {

@@ -5,6 +5,7 @@
 #include <kernel/kobj.h>
 #include <kernel/panic.h>
 #include <kernel/pool.h>
+#include <kernel/space.h>
 #include <string.h>
 
 void *kobj_alloc(pool_t *pool, fl_obj_type_t type, size_t size)
@@ -53,11 +54,37 @@ void kobj_handle_closed(kobj_t *o, uint32_t rights)
     }
 }
 
-void kobj_put(kobj_t *o)
+/* The reaper list (see kobj_put): FIFO, so work is done in the order it was asked for. */
+static kobj_t *reap_head, *reap_tail;
+static bool reaping;
+
+static void reap_push(kobj_t *o, uint8_t why)
 {
-    BUG_ON(o->refs == 0);
-    if (--o->refs)
-        return;
+    BUG_ON(o->reap != KOBJ_REAP_NONE);
+    o->reap = why;
+    o->reap_next = NULL;
+    if (reap_tail)
+        reap_tail->reap_next = o;
+    else
+        reap_head = o;
+    reap_tail = o;
+}
+
+static kobj_t *reap_pop(void)
+{
+    kobj_t *o = reap_head;
+    if (o) {
+        reap_head = o->reap_next;
+        if (!reap_head)
+            reap_tail = NULL;
+        o->reap_next = NULL;
+    }
+    return o;
+}
+
+/* Releases what o holds, then its memory and its charge. */
+static void destroy(kobj_t *o)
+{
     switch (o->type) {
     case FL_OBJ_SPACE: space_destroy_obj(o); break;
     case FL_OBJ_THREAD: thread_destroy_obj(o); break;
@@ -74,6 +101,41 @@ void kobj_put(kobj_t *o)
         BUG_ON(frame_free(&kernel_frames, pa + i * FRAME_SIZE) != 0);
     if (pool && (kobj_t *)pool != o) {
         pool_uncharge(pool, n);
-        kobj_put(&pool->obj);
+        kobj_put(&pool->obj); /* queued if it was the last: we are reaping */
     }
+}
+
+static void reap(void)
+{
+    if (reaping)
+        return; /* the loop below, further up this stack, will get to it */
+    reaping = true;
+    kobj_t *o;
+    while ((o = reap_pop())) {
+        uint8_t why = o->reap;
+        o->reap = KOBJ_REAP_NONE;
+        if (why == KOBJ_REAP_KILL) {
+            space_kill_now((space_t *)o);
+            kobj_put(o); /* the queue's reference */
+        } else {
+            destroy(o);
+        }
+    }
+    reaping = false;
+}
+
+void kobj_put(kobj_t *o)
+{
+    BUG_ON(o->refs == 0);
+    if (--o->refs)
+        return;
+    reap_push(o, KOBJ_REAP_DESTROY);
+    reap();
+}
+
+void kobj_queue_kill(kobj_t *o)
+{
+    kobj_get(o);
+    reap_push(o, KOBJ_REAP_KILL);
+    reap();
 }

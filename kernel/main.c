@@ -4,6 +4,7 @@
  * RAM, hand out frames, start the tick, then run.
  */
 #include <arch/arch.h>
+#include <arch/kstack.h>
 #include <kernel/bootargs.h>
 #include <kernel/boot.h>
 #include <kernel/panic.h>
@@ -77,6 +78,9 @@ void kmain(uint64_t dtb_pa, uint64_t kimage_pa)
         printk("selftest: taking a deliberate kernel data abort\n");
         arch_selftest_kernel_fault();
     }
+
+    if (bootargs_has(platform.bootargs, "fl.selftest=kstack"))
+        arch_selftest_kstack_overflow();
 
     if (arch_irq_init(&platform) != 0)
         panic("no usable interrupt controller");

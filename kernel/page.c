@@ -6,7 +6,7 @@
 #include <kernel/pool.h>
 
 static uint32_t *refs;
-static uint16_t *owner;
+static uint32_t *owner; /* pool id (pool.h) */
 
 static uint64_t index_of(uint64_t pa)
 {
@@ -22,17 +22,17 @@ static uint64_t index_of(uint64_t pa)
 
 void page_meta_init(void)
 {
-    uint64_t bytes = kernel_frames.total * (sizeof(uint32_t) + sizeof(uint16_t));
+    uint64_t bytes = kernel_frames.total * (sizeof(*refs) + sizeof(*owner));
     uint64_t n = (bytes + FRAME_SIZE - 1) / FRAME_SIZE, pa;
     if (frame_alloc_contig(&kernel_frames, n, FRAME_SIZE, &pa) != 0)
         panic("no memory for page metadata");
     refs = arch_phys_to_virt(pa);
-    owner = (uint16_t *)(refs + kernel_frames.total);
+    owner = refs + kernel_frames.total;
     for (uint64_t i = 0; i < kernel_frames.total; i++)
         refs[i] = owner[i] = 0;
 }
 
-void page_set_owner(uint64_t pa, uint16_t pool_id)
+void page_set_owner(uint64_t pa, uint32_t pool_id)
 {
     uint64_t i = index_of(pa);
     refs[i] = 0;
@@ -56,7 +56,7 @@ void page_unref(uint64_t pa)
         pool_frame_free(pool_by_id(owner[i]), pa);
 }
 
-uint16_t page_owner(uint64_t pa)
+uint32_t page_owner(uint64_t pa)
 {
     return owner[index_of(pa)];
 }

@@ -24,16 +24,18 @@ space_t *space_create(pool_t *pool)
     space_t *s = kobj_alloc(pool, FL_OBJ_SPACE, sizeof(space_t) + sizeof(handle_table_t));
     if (!s)
         return NULL;
-    s->root = pool_frame_alloc(pool);
-    if (!s->root) {
-        kobj_put(&s->obj);
-        return NULL;
-    }
+    /* Everything that cannot fail first: teardown copes with a space that has no root table
+     * yet, which is all an allocation failure below can leave. */
     s->pool = pool;
     kobj_get(&pool->obj);
     s->handles = (handle_table_t *)(s + 1);
     handle_table_init(s->handles);
     s->id = next_space_id++;
+    s->root = pool_frame_alloc(pool);
+    if (!s->root) {
+        kobj_put(&s->obj);
+        return NULL;
+    }
     return s;
 }
 
@@ -110,6 +112,10 @@ bool space_lookup(space_t *s, uint64_t va, uint64_t *pa, unsigned *prot)
     return true;
 }
 
+/* Ends s: stops its threads, then (with no thread left to walk them) invalidates the ASID's
+ * TLB entries, and only then frees page tables and frames, so no CPU can still translate
+ * through memory that was handed out again. Also safe on a space whose construction failed
+ * half-way (no root table). */
 static void teardown(space_t *s, int status)
 {
     s->dead = true;
@@ -118,23 +124,24 @@ static void teardown(space_t *s, int status)
         thread_kill(s->threads);
     if (current && current->space == s)
         vspace_activate(0, 0, false); /* no walks of tables about to be freed */
-    vspace_teardown(s->root, drop_leaf, free_table, s);
     if (s->asid_ctx) {
-        vspace_flush_asid(asid_of(s->asid_ctx)); /* before the ASID can be handed out again */
+        vspace_flush_asid(asid_of(s->asid_ctx)); /* before the tables go, and the ASID */
         asid_release(&asids, s->asid_ctx);
         s->asid_ctx = 0;
     }
-    pool_frame_free(s->pool, s->root);
-    s->root = 0;
+    if (s->root) {
+        vspace_teardown(s->root, drop_leaf, free_table, s);
+        pool_frame_free(s->pool, s->root);
+        s->root = 0;
+    }
     for (unsigned i = 0; i < HANDLE_TABLE_SIZE; i++) {
         handle_entry_t *e = &s->handles->e[i];
         if (!e->obj)
             continue;
-        kobj_t *o = e->obj;
+        handle_entry_t old = *e;
         e->obj = NULL;
         s->handles->used--;
-        kobj_handle_closed(o, e->rights);
-        kobj_put(o);
+        space_handle_dropped(old.obj, old.rights);
     }
     space_pagers_ended(s, s->obj.refs > 0); /* no events for a space nobody refers to */
     for (unsigned i = 0; i < FL_SPACE_WATCHERS; i++) {
@@ -152,11 +159,16 @@ static void teardown(space_t *s, int status)
 
 void space_kill(space_t *s, int status)
 {
-    if (s->dead)
+    if (s->dead || s->obj.reap == KOBJ_REAP_KILL)
         return;
-    kobj_get(&s->obj); /* closing its own handles must not free s under us */
-    teardown(s, status);
-    kobj_put(&s->obj);
+    s->exit_status = status;
+    kobj_queue_kill(&s->obj); /* holds s until its own handles are closed */
+}
+
+void space_kill_now(space_t *s)
+{
+    if (!s->dead)
+        teardown(s, s->exit_status);
 }
 
 void space_destroy_obj(kobj_t *o)
@@ -164,5 +176,79 @@ void space_destroy_obj(kobj_t *o)
     space_t *s = (space_t *)o;
     if (!s->dead)
         teardown(s, 0);
-    kobj_put(&s->pool->obj);
+    if (s->pool)
+        kobj_put(&s->pool->obj);
+}
+
+/* Whether nothing but s itself can ever name s or start one of its threads again: none of
+ * its threads was started (or all that were have ended), and every reference to s and to its
+ * threads comes from s's own handle table or from its own threads. Such a process is a
+ * reference cycle (design.md, "Teardown") and is ended. extra: references the caller holds. */
+static bool unreachable(space_t *s, uint32_t extra)
+{
+    uint32_t own = extra;
+    if (s->dead || s->is_root_task || s->obj.reap != KOBJ_REAP_NONE)
+        return false;
+    for (thread_t *t = s->threads; t; t = t->space_next) {
+        if (t->state != TS_STOPPED)
+            return false;
+        t->collect_refs = 1; /* its being alive */
+        t->collect_seen = false;
+        own++; /* its reference on s */
+    }
+    handle_entry_t *e = s->handles->e;
+    for (unsigned i = 0; i < HANDLE_TABLE_SIZE; i++) /* dead threads: only handles hold them */
+        if (e[i].obj && e[i].type == FL_OBJ_THREAD && ((thread_t *)e[i].obj)->state == TS_DEAD &&
+            ((thread_t *)e[i].obj)->space == s)
+            ((thread_t *)e[i].obj)->collect_refs = 0, ((thread_t *)e[i].obj)->collect_seen = false;
+    for (unsigned i = 0; i < HANDLE_TABLE_SIZE; i++) {
+        if (e[i].obj == &s->obj)
+            own++;
+        else if (e[i].obj && e[i].type == FL_OBJ_THREAD && ((thread_t *)e[i].obj)->space == s)
+            ((thread_t *)e[i].obj)->collect_refs++;
+    }
+    for (thread_t *t = s->threads; t; t = t->space_next)
+        if (t->obj.refs != t->collect_refs)
+            return false; /* a handle elsewhere can start it */
+    for (unsigned i = 0; i < HANDLE_TABLE_SIZE; i++) {
+        thread_t *t = e[i].obj;
+        if (!t || e[i].type != FL_OBJ_THREAD || t->space != s || t->state != TS_DEAD ||
+            t->collect_seen)
+            continue;
+        t->collect_seen = true;
+        if (t->obj.refs == t->collect_refs)
+            own++; /* a dead thread only s names: its reference on s is s's own */
+    }
+    return s->obj.refs == own;
+}
+
+void space_collect(space_t *s, uint32_t extra)
+{
+    if (unreachable(s, extra))
+        space_kill(s, 0);
+}
+
+space_t *space_of(kobj_t *o)
+{
+    if (o->type == FL_OBJ_SPACE)
+        return (space_t *)o;
+    if (o->type == FL_OBJ_THREAD)
+        return ((thread_t *)o)->space;
+    return NULL;
+}
+
+void space_handle_dropped(kobj_t *o, uint32_t rights)
+{
+    space_t *s = space_of(o);
+    if (s)
+        kobj_get(&s->obj); /* for the check below, whatever closing o frees */
+    /* A thread that was never started and can no longer be named would never run. */
+    if (o->type == FL_OBJ_THREAD && ((thread_t *)o)->state == TS_STOPPED && o->refs == 2)
+        thread_kill((thread_t *)o);
+    kobj_handle_closed(o, rights);
+    kobj_put(o);
+    if (s) {
+        space_collect(s, 1);
+        kobj_put(&s->obj);
+    }
 }

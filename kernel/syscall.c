@@ -12,6 +12,7 @@
 #include <faultline/ipc.h>
 #include <faultline/syscall.h>
 #include <kernel/boot.h>
+#include <kernel/checked.h>
 #include <kernel/asid.h>
 #include <kernel/ipc.h>
 #include <kernel/irq.h>
@@ -27,27 +28,27 @@ typedef long (*syscall_fn)(trap_frame_t *tf);
 
 bool user_range_ok(uint64_t va, uint64_t len)
 {
-    return va < USER_TOP && len <= USER_TOP - va;
+    return va < USER_TOP && checked_range_in(va, len, 0, USER_TOP);
 }
 
 /* --- debugging and system ------------------------------------------------------------- */
 
+#define DEBUG_WRITE_MAX 4096
+
+/* The whole text is copied in before the first character goes out: a copy that faults
+ * restarts the call (fault.c), which must not print a part twice. */
 static long sys_debug_write(trap_frame_t *tf)
 {
     uint64_t buf = tf->x[0], len = tf->x[1];
-    char chunk[128];
-    if (len > 4096 || !user_range_ok(buf, len))
+    char text[DEBUG_WRITE_MAX];
+    if (len > DEBUG_WRITE_MAX || !user_range_ok(buf, len))
         return FL_EINVAL;
-    for (uint64_t done = 0; done < len;) {
-        uint64_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
-        if (arch_copy_from_user(chunk, (const void *)(buf + done), n))
-            return FL_EFAULT;
-        for (uint64_t i = 0; i < n; i++) {
-            if (chunk[i] == '\n')
-                arch_console_putc('\r');
-            arch_console_putc(chunk[i]);
-        }
-        done += n;
+    if (arch_copy_from_user(text, (const void *)buf, len))
+        return FL_EFAULT;
+    for (uint64_t i = 0; i < len; i++) {
+        if (text[i] == '\n')
+            arch_console_putc('\r');
+        arch_console_putc(text[i]);
     }
     return (long)len;
 }
@@ -82,12 +83,7 @@ static long sys_handle_close(trap_frame_t *tf)
     long err = handle_remove(current->space->handles, (fl_handle_t)tf->x[0], &old);
     if (err)
         return err;
-    kobj_t *o = old.obj;
-    /* A thread that was never started and can no longer be named would never run. */
-    if (o->type == FL_OBJ_THREAD && ((thread_t *)o)->state == TS_STOPPED && o->refs == 2)
-        thread_kill((thread_t *)o);
-    kobj_handle_closed(o, old.rights);
-    kobj_put(o);
+    space_handle_dropped(old.obj, old.rights);
     return FL_OK;
 }
 
@@ -194,12 +190,9 @@ static long sys_yield(trap_frame_t *tf)
 
 static long sys_thread_set_ipc_buffer(trap_frame_t *tf)
 {
-    uint64_t va = tf->x[0], pa;
-    unsigned prot;
+    uint64_t va = tf->x[0];
     if (va == 0) {
-        if (current->ipcbuf_pa)
-            page_unref(current->ipcbuf_pa);
-        current->ipcbuf_pa = current->ipcbuf_va = 0;
+        current->ipcbuf_va = 0;
         return FL_OK;
     }
     if ((va & (PAGE_SIZE - 1)) || !user_range_ok(va, PAGE_SIZE))
@@ -208,14 +201,7 @@ static long sys_thread_set_ipc_buffer(trap_frame_t *tf)
     vspace_lookup(current->space->root, va, &m);
     if (!m.valid || !(m.prot & FL_PROT_WRITE) || !m.counted)
         return FL_EFAULT;
-    (void)pa;
-    (void)prot;
-    if (!page_ref(m.pa)) /* pinned: the kernel writes it through the linear map */
-        return FL_EFULL;
-    if (current->ipcbuf_pa)
-        page_unref(current->ipcbuf_pa);
-    current->ipcbuf_pa = m.pa;
-    current->ipcbuf_va = va;
+    current->ipcbuf_va = va; /* no pin: ipc_buffer() looks the page up at each use */
     return FL_OK;
 }
 

@@ -36,10 +36,14 @@ static long check_message(trap_frame_t *tf)
     unsigned words = FL_TAG_WORDS(tag), handles = FL_TAG_HANDLES(tag);
     if (words > FL_MSG_MAX_WORDS || handles > FL_MSG_MAX_HANDLES || (tag & 0xf80))
         return FL_EINVAL;
-    if ((words > FL_MSG_REG_WORDS || handles) && !current->ipcbuf_pa)
+    if (!(words > FL_MSG_REG_WORDS || handles))
+        return FL_OK;
+    if (!current->ipcbuf_va)
         return FL_EINVAL;
+    fl_ipc_buffer_t *b = ipc_buffer(current);
+    if (!b)
+        return FL_EFAULT; /* registered, but its page is not mapped writable now */
     if (handles) {
-        fl_ipc_buffer_t *b = arch_phys_to_virt(current->ipcbuf_pa);
         for (unsigned i = 0; i < handles; i++) {
             handle_entry_t *e;
             long err = handle_lookup(current->space->handles, b->handles[i], FL_OBJ_NONE,

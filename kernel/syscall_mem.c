@@ -7,9 +7,11 @@
 #include <faultline/ipc.h>
 #include <kernel/asid.h>
 #include <kernel/boot.h>
+#include <kernel/checked.h>
 #include <kernel/ipc.h>
 #include <kernel/irq.h>
 #include <kernel/page.h>
+#include <kernel/panic.h>
 #include <kernel/region.h>
 #include <kernel/syscall_impl.h>
 #include <kernel/thread.h>
@@ -35,16 +37,23 @@ static long pager_pages_check(space_t *s, uint64_t va, uint64_t pages, unsigned 
 
 long sys_pool_create(trap_frame_t *tf)
 {
-    pool_t *parent;
-    long err = lookup((fl_handle_t)tf->x[0], FL_OBJ_POOL, FL_RIGHT_WRITE, (void **)&parent);
+    handle_entry_t *e;
+    long err = handle_lookup(current->space->handles, (fl_handle_t)tf->x[0], FL_OBJ_POOL,
+                             FL_RIGHT_WRITE, &e);
     if (err)
         return err;
+    pool_t *parent = e->obj;
+    uint32_t rights = e->rights & FL_RIGHTS_ALL; /* a child never gives more than its parent */
     if (tf->x[1] == 0)
         return FL_EINVAL;
-    if (tf->x[1] + 1 > parent->limit - parent->used)
+    if (!pool_can_create(parent, tf->x[1]))
         return FL_ENOMEM; /* the quota and the pool object itself must fit in what is free */
     pool_t *p = pool_create(parent, tf->x[1]);
-    return p ? give_new(p, FL_OBJ_POOL) : FL_ENOMEM;
+    if (!p)
+        return FL_ENOMEM;
+    long h = give(p, FL_OBJ_POOL, rights, 0);
+    kobj_put(&p->obj); /* the handle is its only reference (or it goes again on FL_EFULL) */
+    return h;
 }
 
 long sys_pool_info(trap_frame_t *tf)
@@ -128,13 +137,22 @@ long sys_vm_map(trap_frame_t *tf)
         if ((prot & m.prot) != prot)
             return FL_EPERM; /* never more than the caller itself has */
     }
-    for (uint64_t i = 0; i < pages; i++) {
+    /* Each source page is looked up again right before it is mapped, so only a frame that is
+     * mapped at the source at that moment is used, and space_map_frame takes its reference
+     * before the old destination mapping goes: no frame is ever mapped after it was freed.
+     * Within one space, overlapping ranges are walked as memmove walks them (backwards when
+     * the destination lies above the source), so every source page is read before it is
+     * replaced and the call maps what the source range held when it began. */
+    bool backwards = s == current->space && dst > src;
+    for (uint64_t k = 0; k < pages; k++) {
+        uint64_t i = backwards ? pages - 1 - k : k;
         vs_mapping_t m;
         vspace_lookup(current->space->root, src + i * PAGE_SIZE, &m);
+        BUG_ON(!m.valid || (prot & m.prot) != prot); /* checked above, and not replaced yet */
         unsigned flags = (m.counted ? 0 : VS_NOREF) | (m.device ? VS_DEVICE : 0) | mark;
         if (space_map_frame(s, dst + i * PAGE_SIZE, m.pa, (unsigned)prot, flags)) {
-            while (i--)
-                space_unmap(s, dst + i * PAGE_SIZE);
+            while (k--)
+                space_unmap(s, dst + (backwards ? pages - 1 - k : k) * PAGE_SIZE);
             return FL_ENOMEM;
         }
     }
@@ -192,7 +210,7 @@ long sys_region_map(trap_frame_t *tf)
     if (err)
         return err;
     if ((off | size) & (PAGE_SIZE - 1) || !pages_ok(va, size / PAGE_SIZE) || !prot_ok(prot) ||
-        off > r->size || size > r->size - off)
+        !checked_range_in(off, size, 0, r->size))
         return FL_EINVAL;
     if (((prot & FL_PROT_WRITE) && !r->writable) || (r->device && (prot & FL_PROT_EXEC)))
         return FL_EPERM;
@@ -221,6 +239,11 @@ long sys_vm_harvest(trap_frame_t *tf)
         return err;
     if (!pages_ok(va, pages) || pages > 512 || !user_range_ok(out, (pages + 63) / 64 * 8))
         return FL_EINVAL;
+    /* Harvesting clears access flags: fault the output in first (a fault restarts the call),
+     * so the bits are never lost to a copy out that fails half-way. */
+    err = arch_copy_to_user((void *)out, bits, (pages + 63) / 64 * 8);
+    if (err)
+        return err;
     long accessed = 0;
     for (uint64_t i = 0; i < pages; i++) {
         vs_mapping_t m;

@@ -1,5 +1,6 @@
 /* Thread objects; see thread.h. */
 #include <arch/arch.h>
+#include <arch/kstack.h>
 #include <arch/sysreg_bits.h>
 #include <faultline/errors.h>
 #include <kernel/ipc.h>
@@ -17,12 +18,43 @@ uint64_t thread_count(void)
     return live_threads;
 }
 
+/* The thread's kernel stack: frames of its pool, mapped above a guard page. */
+static bool kstack_alloc(thread_t *t)
+{
+    pool_t *pool = t->obj.pool;
+    unsigned n = 0;
+    while (n < KSTACK_PAGES && (t->kstack_pa[n] = pool_frame_alloc(pool)) != 0)
+        n++;
+    if (n == KSTACK_PAGES && (t->kstack_top = arch_kstack_map(t->kstack_pa)) != 0)
+        return true;
+    while (n--) {
+        pool_frame_free(pool, t->kstack_pa[n]);
+        t->kstack_pa[n] = 0;
+    }
+    return false;
+}
+
+static void kstack_free(thread_t *t)
+{
+    if (!t->kstack_top)
+        return;
+    arch_kstack_unmap(t->kstack_top);
+    t->kstack_top = 0;
+    for (unsigned i = 0; i < KSTACK_PAGES; i++)
+        pool_frame_free(t->obj.pool, t->kstack_pa[i]);
+}
+
 thread_t *thread_create(space_t *s, uint64_t entry, uint64_t sp, uint64_t arg, unsigned prio)
 {
-    thread_t *t = kobj_alloc(s->pool, FL_OBJ_THREAD, THREAD_SIZE);
+    thread_t *t = kobj_alloc(s->pool, FL_OBJ_THREAD, sizeof(thread_t));
     if (!t)
         return NULL;
-    t->tf = (trap_frame_t *)((char *)t + THREAD_SIZE - sizeof(trap_frame_t));
+    if (!kstack_alloc(t)) {
+        t->state = TS_DEAD; /* never was: the destructor has only the object to free */
+        kobj_put(&t->obj);
+        return NULL;
+    }
+    t->tf = (trap_frame_t *)(t->kstack_top - sizeof(trap_frame_t));
     t->tf->elr = entry;
     t->tf->sp_el0 = sp;
     t->tf->x[0] = arg;
@@ -63,18 +95,17 @@ void thread_kill(thread_t *t)
 {
     if (t->state == TS_DEAD)
         return;
+    space_t *s = t->space;
+    kobj_get(&s->obj); /* t's own reference on s may go below */
     if (t->state == TS_READY)
         sched_unready(t);
     ipc_cancel_thread(t);
-    if (t->ipcbuf_pa) {
-        page_unref(t->ipcbuf_pa);
-        t->ipcbuf_pa = 0;
-    }
     if (fpu_owner == t) { /* nobody owns the registers now: the next user must trap */
         fpu_owner = NULL;
         arch_fpu_enable(0);
     }
     t->in_fault = false;
+    t->fault_in_syscall = false;
     if (t->pager) {
         kobj_put(&t->pager->obj);
         t->pager = NULL;
@@ -86,7 +117,6 @@ void thread_kill(thread_t *t)
     t->state = TS_DEAD;
     unlink_from_space(t);
     live_threads--;
-    space_t *s = t->space;
     if (t == current) {
         sched_reap();     /* one zombie at a time: free the previous one first */
         sched_zombie = t; /* its stack is in use: freed after the switch */
@@ -95,11 +125,22 @@ void thread_kill(thread_t *t)
     }
     if (s->nthreads == 0 && !s->dead)
         space_kill(s, s->exit_status);
+    else if (t != current)
+        space_collect(s, 1); /* its other threads may all be unstartable now */
+    kobj_put(&s->obj);
 }
 
 void thread_destroy_obj(kobj_t *o)
 {
     thread_t *t = (thread_t *)o;
     BUG_ON(t->state != TS_DEAD);
-    kobj_put(&t->space->obj);
+    kstack_free(t); /* not current: sched_reap frees a dead current only after the switch */
+    space_t *s = t->space;
+    if (!s)
+        return; /* thread_create failed before it belonged anywhere */
+    /* Destructors run on the reaper list: if this was the last reference, s is only queued
+     * (refs 0, and the check below leaves it alone); if not, s may now be a cycle. */
+    kobj_put(&s->obj);
+    if (s->obj.refs)
+        space_collect(s, 0);
 }

@@ -22,3 +22,13 @@ fl_qemu_test(qemu_pager_platform ${fl_faults_common}
   --expect "TEST pp_deadline PASS" --expect "TEST pp_space_events PASS"
   --expect "no pager took it from its endpoint \\(badge 0xd1\\) in 5 ticks"
   --expect "its pager \\(thread [0-9]+, space [0-9]+\\) did not answer in 5 ticks")
+# EL0 and the CPU's control registers (issue 11, item 10: arch/arm64/cpu_init.c), on both CPU
+# models: timers, PMU, SVE, DAIF, cache maintenance and TPIDRRO_EL0 writes trap to the exception
+# handler (or stop the thread), the tick goes on; CNTVCT_EL0/CNTFRQ_EL0 read, TPIDRRO_EL0 is 0.
+foreach(cpu max cortex-a57)
+  fl_qemu_test(qemu_arch_el0_${cpu} --gic 3 --cpu ${cpu} --initrd ${FL_INITRD} --exit 0 --timeout 60
+    --append "fl.test=arch_el0_controls_trap,arch_el0_counters_readable"
+    --expect "TEST arch_el0_controls_trap PASS" --expect "TEST arch_el0_counters_readable PASS"
+    --expect "system exception at pc 0x[0-9a-f]+ \\(ESR 0x6232fbe6\\): no exception handler"
+    --expect "TESTS DONE: 2 passed, 0 failed")
+endforeach()

@@ -90,6 +90,7 @@ int main(int argc, char **argv)
         printf("fault: %s\n", esr_fault_kind_name(e.kind));
         print_level(e.level);
         printf("fsc: 0x%02x (%s)\n", e.fsc, e.fsc_name);
+        printf("handled as: %s\n", esr_fsc_action_name(e.action));
         printf("access: %s\n", esr_access_name(e.access));
         if (e.cls == ESR_CLASS_DATA_ABORT) {
             printf("wnr: %d\n", e.wnr);

@@ -29,6 +29,14 @@ arch_return_to_user:
     mov     sp, x0
     b       trap_return
 
+/* void arch_restart_user(trap_frame_t *tf, void (*fn)(void)) */
+    .globl  arch_restart_user
+arch_restart_user:
+    mov     sp, x0
+    mov     x29, #0                         /* ends backtraces here */
+    blr     x1
+    b       trap_return
+
 /* First run of a user thread: sp is its trap frame (see arch_context_init_user). */
     .globl  arch_user_trampoline
 arch_user_trampoline:

@@ -3,6 +3,7 @@
  * four for each of current EL with SP_EL0, current EL with SP_ELx, lower EL AArch64 and lower
  * EL AArch32. Every entry saves a full trap_frame_t on the kernel stack and calls trap.c.
  */
+#include <arch/memlayout.h>
 #include <arch/trap_frame.h>
 
 /* Vector kinds passed to trap_entry() in x1; trap.c names them. */
@@ -28,7 +29,23 @@ exception_vectors:
     vector  VEC_IRQ, 0
     vector  VEC_FIQ, 0
     vector  VEC_SERROR, 0
-    vector  VEC_SYNC, 0                     /* current EL, SP_EL1: kernel */
+    .balign 128                             /* current EL, SP_EL1: kernel, synchronous */
+    sub     sp, sp, #TF_SIZE
+    /* Would the frame land in a kernel stack's guard (bit KSTACK_SHIFT clear: memlayout.h)?
+     * Saving it there would fault again, so look first, with only sp and x0 at hand:
+     * sp += x0, x0 = sp - x0 (the old sp), test, then undo both. */
+    add     sp, sp, x0
+    sub     x0, sp, x0
+    tbnz    x0, #KSTACK_SHIFT, 1f
+    sub     x0, sp, x0
+    sub     sp, sp, x0
+    b       el1_stack_overflow
+1:  sub     x0, sp, x0
+    sub     sp, sp, x0
+    stp     x0, x1, [sp, #TF_X(0)]
+    mov     x0, #VEC_SYNC
+    mov     x1, #0
+    b       trap_common
     vector  VEC_IRQ, 0
     vector  VEC_FIQ, 0
     vector  VEC_SERROR, 0
@@ -119,3 +136,26 @@ trap_return:
     ldp     x28, x29, [sp, #TF_X(28)]
     add     sp, sp, #TF_SIZE
     eret
+
+/* A synchronous exception from EL1 whose frame would not fit: sp (minus one frame) is in a
+ * guard or on a stack outside the stack area. Move to the overflow stack, keeping x0 in
+ * SP_EL0 and the old sp in TPIDR_EL1 meanwhile (nothing else uses them in the kernel, and
+ * this does not return unless kstack.c finds the stack was not a thread's), save the frame
+ * there and let kstack_overflow(tf, old sp) report. */
+el1_stack_overflow:
+    msr     sp_el0, x0
+    mov     x0, sp
+    add     x0, x0, #TF_SIZE
+    msr     tpidr_el1, x0
+    ldr     x0, =kstack_overflow_stack + 4096
+    mov     sp, x0
+    mrs     x0, sp_el0
+    sub     sp, sp, #TF_SIZE
+    stp     x0, x1, [sp, #TF_X(0)]
+    save_rest
+    mov     x0, sp
+    mrs     x1, tpidr_el1
+    stp     x29, x22, [sp, #-16]!
+    mov     x29, sp
+    bl      kstack_overflow
+    b       .

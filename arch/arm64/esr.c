@@ -125,82 +125,106 @@ static const ec_row_t ec_table[64] = {
 #define FSC_DATA_ONLY 1u /* allocated for DFSC only; reserved as an IFSC */
 
 typedef struct {
-    uint8_t kind; /* esr_fault_kind_t */
+    uint8_t kind;   /* esr_fault_kind_t */
+    uint8_t action; /* esr_fsc_action_t */
     int8_t level;
     uint8_t flags;
     const char *name;
 } fsc_row_t;
 
 #define NOLVL ESR_LEVEL_NONE
-/* Row contents, used as {FSC_RESERVED}: an unallocated code. */
-#define FSC_RESERVED ESR_FAULT_RESERVED, NOLVL, 0, "reserved fault status code"
+/* The action column (esr.h explains each), short so that a row stays on one line. */
+#define MAP  ESR_FSC_MAPPING
+#define TLBC ESR_FSC_TLB_CONFLICT
+#define PGR  ESR_FSC_PAGER
+#define RPT  ESR_FSC_REPORT
+/* Row contents, used as {FSC_RESERVED}: an unallocated code. Nothing can be done about a code
+ * the architecture does not define: it is reported. */
+#define FSC_RESERVED ESR_FAULT_RESERVED, RPT, NOLVL, 0, "reserved fault status code"
 
 /*
  * DFSC/IFSC (ESR_EL1 ISS[5:0], Data Abort "DFSC" and Instruction Abort "IFSC" field tables).
+ * Columns: kind, action, level, flags, name. The action column is the one place that decides
+ * what the kernel does with each code (the split Linux makes in arch/arm64/mm/fault.c
+ * fault_info[]): only the codes a page-table change explains (MAP) may be a stale TLB entry or
+ * go to the pager as a page to map; a TLB conflict (TLBC) is cured by invalidating, once;
+ * alignment and synchronous external or parity errors on the access itself (PGR) are about the
+ * memory the pager put there, so the pager hears of them but the kernel never retries them;
+ * everything else (RPT: address size, walk errors, tag check, unsupported atomic update,
+ * unsupported exclusive or atomic access, lockdown, granule protection, domain, reserved) no
+ * mapping can fix, and it goes to the thread's exception handler or stops the thread.
  * Level -1 codes come with FEAT_LPA2, level -2 codes with FEAT_D128, Granule Protection Faults
  * with FEAT_RME. 0x18 and 0x1B..0x1F are reserved when FEAT_RAS is implemented; they are kept
  * so that a CPU without RAS decodes. AArch32's 0x22 "debug event" does not exist in AArch64
  * (debug exceptions have their own ECs); there 0x22 is a level -2 Granule Protection Fault.
  */
 static const fsc_row_t fsc_table[64] = {
-    [0x00] = {ESR_FAULT_ADDRESS_SIZE, 0, 0, "address size fault, level 0 or TTBR"},
-    [0x01] = {ESR_FAULT_ADDRESS_SIZE, 1, 0, "address size fault, level 1"},
-    [0x02] = {ESR_FAULT_ADDRESS_SIZE, 2, 0, "address size fault, level 2"},
-    [0x03] = {ESR_FAULT_ADDRESS_SIZE, 3, 0, "address size fault, level 3"},
-    [0x04] = {ESR_FAULT_TRANSLATION, 0, 0, "translation fault, level 0"},
-    [0x05] = {ESR_FAULT_TRANSLATION, 1, 0, "translation fault, level 1"},
-    [0x06] = {ESR_FAULT_TRANSLATION, 2, 0, "translation fault, level 2"},
-    [0x07] = {ESR_FAULT_TRANSLATION, 3, 0, "translation fault, level 3"},
-    [0x08] = {ESR_FAULT_ACCESS_FLAG, 0, 0, "access flag fault, level 0"},
-    [0x09] = {ESR_FAULT_ACCESS_FLAG, 1, 0, "access flag fault, level 1"},
-    [0x0A] = {ESR_FAULT_ACCESS_FLAG, 2, 0, "access flag fault, level 2"},
-    [0x0B] = {ESR_FAULT_ACCESS_FLAG, 3, 0, "access flag fault, level 3"},
-    [0x0C] = {ESR_FAULT_PERMISSION, 0, 0, "permission fault, level 0"},
-    [0x0D] = {ESR_FAULT_PERMISSION, 1, 0, "permission fault, level 1"},
-    [0x0E] = {ESR_FAULT_PERMISSION, 2, 0, "permission fault, level 2"},
-    [0x0F] = {ESR_FAULT_PERMISSION, 3, 0, "permission fault, level 3"},
-    [0x10] = {ESR_FAULT_SYNC_EXTERNAL, NOLVL, 0, "synchronous external abort"},
+    [0x00] = {ESR_FAULT_ADDRESS_SIZE, RPT, 0, 0, "address size fault, level 0 or TTBR"},
+    [0x01] = {ESR_FAULT_ADDRESS_SIZE, RPT, 1, 0, "address size fault, level 1"},
+    [0x02] = {ESR_FAULT_ADDRESS_SIZE, RPT, 2, 0, "address size fault, level 2"},
+    [0x03] = {ESR_FAULT_ADDRESS_SIZE, RPT, 3, 0, "address size fault, level 3"},
+    [0x04] = {ESR_FAULT_TRANSLATION, MAP, 0, 0, "translation fault, level 0"},
+    [0x05] = {ESR_FAULT_TRANSLATION, MAP, 1, 0, "translation fault, level 1"},
+    [0x06] = {ESR_FAULT_TRANSLATION, MAP, 2, 0, "translation fault, level 2"},
+    [0x07] = {ESR_FAULT_TRANSLATION, MAP, 3, 0, "translation fault, level 3"},
+    [0x08] = {ESR_FAULT_ACCESS_FLAG, MAP, 0, 0, "access flag fault, level 0"},
+    [0x09] = {ESR_FAULT_ACCESS_FLAG, MAP, 1, 0, "access flag fault, level 1"},
+    [0x0A] = {ESR_FAULT_ACCESS_FLAG, MAP, 2, 0, "access flag fault, level 2"},
+    [0x0B] = {ESR_FAULT_ACCESS_FLAG, MAP, 3, 0, "access flag fault, level 3"},
+    [0x0C] = {ESR_FAULT_PERMISSION, MAP, 0, 0, "permission fault, level 0"},
+    [0x0D] = {ESR_FAULT_PERMISSION, MAP, 1, 0, "permission fault, level 1"},
+    [0x0E] = {ESR_FAULT_PERMISSION, MAP, 2, 0, "permission fault, level 2"},
+    [0x0F] = {ESR_FAULT_PERMISSION, MAP, 3, 0, "permission fault, level 3"},
+    [0x10] = {ESR_FAULT_SYNC_EXTERNAL, PGR, NOLVL, 0, "synchronous external abort"},
     /* FEAT_MTE2. FAR_EL1 bits [63:60] are UNKNOWN for tag check faults. */
-    [0x11] = {ESR_FAULT_TAG_CHECK, NOLVL, FSC_DATA_ONLY, "synchronous tag check fault"},
-    [0x12] = {ESR_FAULT_SYNC_EXTERNAL, -2, 0, "synchronous external abort on walk, level -2"},
-    [0x13] = {ESR_FAULT_SYNC_EXTERNAL, -1, 0, "synchronous external abort on walk, level -1"},
-    [0x14] = {ESR_FAULT_SYNC_EXTERNAL, 0, 0, "synchronous external abort on walk, level 0"},
-    [0x15] = {ESR_FAULT_SYNC_EXTERNAL, 1, 0, "synchronous external abort on walk, level 1"},
-    [0x16] = {ESR_FAULT_SYNC_EXTERNAL, 2, 0, "synchronous external abort on walk, level 2"},
-    [0x17] = {ESR_FAULT_SYNC_EXTERNAL, 3, 0, "synchronous external abort on walk, level 3"},
-    [0x18] = {ESR_FAULT_SYNC_PARITY_ECC, NOLVL, 0, "synchronous parity/ECC error"},
+    [0x11] = {ESR_FAULT_TAG_CHECK, RPT, NOLVL, FSC_DATA_ONLY, "synchronous tag check fault"},
+    [0x12] = {ESR_FAULT_SYNC_EXTERNAL, RPT, -2, 0, "synchronous external abort on walk, level -2"},
+    [0x13] = {ESR_FAULT_SYNC_EXTERNAL, RPT, -1, 0, "synchronous external abort on walk, level -1"},
+    [0x14] = {ESR_FAULT_SYNC_EXTERNAL, RPT, 0, 0, "synchronous external abort on walk, level 0"},
+    [0x15] = {ESR_FAULT_SYNC_EXTERNAL, RPT, 1, 0, "synchronous external abort on walk, level 1"},
+    [0x16] = {ESR_FAULT_SYNC_EXTERNAL, RPT, 2, 0, "synchronous external abort on walk, level 2"},
+    [0x17] = {ESR_FAULT_SYNC_EXTERNAL, RPT, 3, 0, "synchronous external abort on walk, level 3"},
+    [0x18] = {ESR_FAULT_SYNC_PARITY_ECC, PGR, NOLVL, 0, "synchronous parity/ECC error"},
     [0x19] = {FSC_RESERVED},
     [0x1A] = {FSC_RESERVED},
-    [0x1B] = {ESR_FAULT_SYNC_PARITY_ECC, -1, 0, "synchronous parity/ECC error on walk, level -1"},
-    [0x1C] = {ESR_FAULT_SYNC_PARITY_ECC, 0, 0, "synchronous parity/ECC error on walk, level 0"},
-    [0x1D] = {ESR_FAULT_SYNC_PARITY_ECC, 1, 0, "synchronous parity/ECC error on walk, level 1"},
-    [0x1E] = {ESR_FAULT_SYNC_PARITY_ECC, 2, 0, "synchronous parity/ECC error on walk, level 2"},
-    [0x1F] = {ESR_FAULT_SYNC_PARITY_ECC, 3, 0, "synchronous parity/ECC error on walk, level 3"},
+    [0x1B] = {ESR_FAULT_SYNC_PARITY_ECC, RPT, -1, 0,
+              "synchronous parity/ECC error on walk, level -1"},
+    [0x1C] = {ESR_FAULT_SYNC_PARITY_ECC, RPT, 0, 0,
+              "synchronous parity/ECC error on walk, level 0"},
+    [0x1D] = {ESR_FAULT_SYNC_PARITY_ECC, RPT, 1, 0,
+              "synchronous parity/ECC error on walk, level 1"},
+    [0x1E] = {ESR_FAULT_SYNC_PARITY_ECC, RPT, 2, 0,
+              "synchronous parity/ECC error on walk, level 2"},
+    [0x1F] = {ESR_FAULT_SYNC_PARITY_ECC, RPT, 3, 0,
+              "synchronous parity/ECC error on walk, level 3"},
     [0x20] = {FSC_RESERVED},
-    [0x21] = {ESR_FAULT_ALIGNMENT, NOLVL, FSC_DATA_ONLY, "alignment fault"},
-    [0x22] = {ESR_FAULT_GRANULE_PROTECTION, -2, 0, "granule protection fault on walk, level -2"},
-    [0x23] = {ESR_FAULT_GRANULE_PROTECTION, -1, 0, "granule protection fault on walk, level -1"},
-    [0x24] = {ESR_FAULT_GRANULE_PROTECTION, 0, 0, "granule protection fault on walk, level 0"},
-    [0x25] = {ESR_FAULT_GRANULE_PROTECTION, 1, 0, "granule protection fault on walk, level 1"},
-    [0x26] = {ESR_FAULT_GRANULE_PROTECTION, 2, 0, "granule protection fault on walk, level 2"},
-    [0x27] = {ESR_FAULT_GRANULE_PROTECTION, 3, 0, "granule protection fault on walk, level 3"},
-    [0x28] = {ESR_FAULT_GRANULE_PROTECTION, NOLVL, 0, "granule protection fault"},
-    [0x29] = {ESR_FAULT_ADDRESS_SIZE, -1, 0, "address size fault, level -1"},
-    [0x2A] = {ESR_FAULT_TRANSLATION, -2, 0, "translation fault, level -2"},
-    [0x2B] = {ESR_FAULT_TRANSLATION, -1, 0, "translation fault, level -1"},
-    [0x2C] = {ESR_FAULT_ADDRESS_SIZE, -2, 0, "address size fault, level -2"},
+    [0x21] = {ESR_FAULT_ALIGNMENT, PGR, NOLVL, FSC_DATA_ONLY, "alignment fault"},
+    [0x22] = {ESR_FAULT_GRANULE_PROTECTION, RPT, -2, 0,
+              "granule protection fault on walk, level -2"},
+    [0x23] = {ESR_FAULT_GRANULE_PROTECTION, RPT, -1, 0,
+              "granule protection fault on walk, level -1"},
+    [0x24] = {ESR_FAULT_GRANULE_PROTECTION, RPT, 0, 0, "granule protection fault on walk, level 0"},
+    [0x25] = {ESR_FAULT_GRANULE_PROTECTION, RPT, 1, 0, "granule protection fault on walk, level 1"},
+    [0x26] = {ESR_FAULT_GRANULE_PROTECTION, RPT, 2, 0, "granule protection fault on walk, level 2"},
+    [0x27] = {ESR_FAULT_GRANULE_PROTECTION, RPT, 3, 0, "granule protection fault on walk, level 3"},
+    [0x28] = {ESR_FAULT_GRANULE_PROTECTION, RPT, NOLVL, 0, "granule protection fault"},
+    [0x29] = {ESR_FAULT_ADDRESS_SIZE, RPT, -1, 0, "address size fault, level -1"},
+    [0x2A] = {ESR_FAULT_TRANSLATION, MAP, -2, 0, "translation fault, level -2"},
+    [0x2B] = {ESR_FAULT_TRANSLATION, MAP, -1, 0, "translation fault, level -1"},
+    [0x2C] = {ESR_FAULT_ADDRESS_SIZE, RPT, -2, 0, "address size fault, level -2"},
     [0x2D] = {FSC_RESERVED},
     [0x2E] = {FSC_RESERVED},
     [0x2F] = {FSC_RESERVED},
-    [0x30] = {ESR_FAULT_TLB_CONFLICT, NOLVL, 0, "TLB conflict abort"},
+    [0x30] = {ESR_FAULT_TLB_CONFLICT, TLBC, NOLVL, 0, "TLB conflict abort"},
     /* FEAT_HAFDBS: the hardware AF/dirty update could not be done atomically. */
-    [0x31] = {ESR_FAULT_UNSUPPORTED_ATOMIC, NOLVL, 0, "unsupported atomic hardware update"},
+    [0x31] = {ESR_FAULT_UNSUPPORTED_ATOMIC, RPT, NOLVL, 0, "unsupported atomic hardware update"},
     /* Listed as "PLB conflict abort" in recent Arm ARM revisions; which feature introduces it
      * was not verified. Grouped with TLB conflict: both are fatal, not resolvable by mapping. */
-    [0x32] = {ESR_FAULT_TLB_CONFLICT, NOLVL, 0, "PLB conflict abort"},
+    [0x32] = {ESR_FAULT_TLB_CONFLICT, RPT, NOLVL, 0, "PLB conflict abort"},
     [0x33] = {FSC_RESERVED},
-    [0x34] = {ESR_FAULT_IMPL_DEFINED, NOLVL, FSC_DATA_ONLY, "IMPLEMENTATION DEFINED (lockdown)"},
-    [0x35] = {ESR_FAULT_IMPL_DEFINED, NOLVL, FSC_DATA_ONLY,
+    [0x34] = {ESR_FAULT_IMPL_DEFINED, RPT, NOLVL, FSC_DATA_ONLY,
+              "IMPLEMENTATION DEFINED (lockdown)"},
+    [0x35] = {ESR_FAULT_IMPL_DEFINED, RPT, NOLVL, FSC_DATA_ONLY,
               "IMPLEMENTATION DEFINED (unsupported exclusive or atomic access)"},
     [0x36] = {FSC_RESERVED},
     [0x37] = {FSC_RESERVED},
@@ -210,12 +234,12 @@ static const fsc_row_t fsc_table[64] = {
     [0x3B] = {FSC_RESERVED},
     [0x3C] = {FSC_RESERVED},
     /* Defined "only for faults reported in the PAR_EL1": an ESR should never carry them. */
-    [0x3D] = {ESR_FAULT_DOMAIN, NOLVL, FSC_DATA_ONLY, "section domain fault (PAR_EL1 only)"},
-    [0x3E] = {ESR_FAULT_DOMAIN, NOLVL, FSC_DATA_ONLY, "page domain fault (PAR_EL1 only)"},
+    [0x3D] = {ESR_FAULT_DOMAIN, RPT, NOLVL, FSC_DATA_ONLY, "section domain fault (PAR_EL1 only)"},
+    [0x3E] = {ESR_FAULT_DOMAIN, RPT, NOLVL, FSC_DATA_ONLY, "page domain fault (PAR_EL1 only)"},
     [0x3F] = {FSC_RESERVED},
 };
 
-static const fsc_row_t fsc_reserved_ifsc = {ESR_FAULT_RESERVED, NOLVL, 0,
+static const fsc_row_t fsc_reserved_ifsc = {ESR_FAULT_RESERVED, RPT, NOLVL, 0,
                                             "reserved fault status code (data abort only)"};
 
 _Static_assert(sizeof(ec_table) / sizeof(ec_table[0]) == ESR_EC_MASK + 1, "one row per EC");
@@ -261,6 +285,7 @@ static void decode_abort(esr_info_t *out, bool data)
         row = &fsc_reserved_ifsc;
     out->fsc = (uint8_t)(iss & ISS_ABT_FSC);
     out->kind = (esr_fault_kind_t)row->kind;
+    out->action = (esr_fsc_action_t)row->action;
     out->level = row->level;
     out->fsc_name = row->name;
     out->fnv = (iss & ISS_ABT_FNV) != 0;
@@ -294,6 +319,7 @@ void esr_decode(uint64_t esr, esr_info_t *out)
         .far_valid = (row->flags & EC_FAR) != 0,
         .fsc = 0,
         .kind = ESR_FAULT_NONE,
+        .action = ESR_FSC_NONE,
         .level = ESR_LEVEL_NONE,
         .fsc_name = NULL,
         .access = ESR_ACCESS_READ,
@@ -329,6 +355,21 @@ const char *esr_fault_kind_name(esr_fault_kind_t k)
     if ((unsigned)k >= sizeof(names) / sizeof(names[0]) || !names[k])
         return "invalid";
     return names[k];
+}
+
+const char *esr_fsc_action_name(esr_fsc_action_t a)
+{
+    static const char *const names[] = {
+        [ESR_FSC_NONE] = "none",
+        [ESR_FSC_MAPPING] = "mapping",
+        [ESR_FSC_TLB_CONFLICT] = "TLB conflict",
+        [ESR_FSC_PAGER] = "pager",
+        [ESR_FSC_REPORT] = "report",
+    };
+
+    if ((unsigned)a >= sizeof(names) / sizeof(names[0]) || !names[a])
+        return "invalid";
+    return names[a];
 }
 
 const char *esr_access_name(esr_access_t a)

@@ -1,6 +1,7 @@
 /* EL0 exception -> fault message fields; see fault_decode.h. */
 #include <arch/fault_decode.h>
 #include <faultline/fault.h>
+#include <faultline/types.h>
 
 bool insn_is_atomic_rmw(uint32_t insn)
 {
@@ -55,6 +56,10 @@ void fault_decode(const esr_info_t *e, uint64_t far, bool have_insn, uint32_t in
         return;
     }
     out->is_memory = true;
+    out->fsc_class = (uint8_t)e->action;
+    /* Only codes about the memory itself reach the pager; the rest (a TLB conflict that
+     * outlived its invalidation included) are the exception handler's. */
+    out->to_pager = e->action == ESR_FSC_MAPPING || e->action == ESR_FSC_PAGER;
     out->kind = kind_of(e->kind);
     out->level = e->level == ESR_LEVEL_NONE ? -1 : e->level;
     switch (e->access) {
@@ -68,4 +73,35 @@ void fault_decode(const esr_info_t *e, uint64_t far, bool have_insn, uint32_t in
         out->access = FL_FAULT_WRITE;
         out->flags |= FL_FAULT_ATOMIC;
     }
+}
+
+static fault_settle_t settle_decision(const fault_decoded_t *d, bool mapped, unsigned prot)
+{
+    if (!d->is_memory)
+        return FAULT_FORWARD;
+    if (d->fsc_class == ESR_FSC_TLB_CONFLICT)
+        return FAULT_RETRY_ASID; /* whatever is mapped: the TLB itself is inconsistent */
+    if (d->fsc_class != ESR_FSC_MAPPING || !mapped)
+        return FAULT_FORWARD;
+    if (d->kind == FL_FAULT_ACCESS_FLAG)
+        return FAULT_SET_AF;
+    unsigned need = d->access == FL_FAULT_WRITE  ? FL_PROT_WRITE
+                    : d->access == FL_FAULT_EXEC ? FL_PROT_EXEC
+                                                 : FL_PROT_READ;
+    /* Mapped with the right, yet a translation or permission fault: the walk used a stale
+     * entry (the mapping changed without invalidation, e.g. rights gained, or on another CPU). */
+    return (prot & need) == need ? FAULT_RETRY_PAGE : FAULT_FORWARD;
+}
+
+fault_settle_t fault_settle(const fault_decoded_t *d, uint64_t pc, bool mapped, unsigned prot,
+                            uint64_t last[3])
+{
+    /* kind is never 0 for an abort, so a zeroed record matches nothing. */
+    uint64_t key[3] = {pc, d->addr, d->access | (uint64_t)d->kind << 8};
+    bool repeat = key[0] == last[0] && key[1] == last[1] && key[2] == last[2];
+    fault_settle_t what = repeat ? FAULT_FORWARD : settle_decision(d, mapped, prot);
+
+    for (int i = 0; i < 3; i++)
+        last[i] = what == FAULT_FORWARD ? 0 : key[i];
+    return what;
 }

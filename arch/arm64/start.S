@@ -34,6 +34,17 @@ primary_entry:
     adrp    x0, boot_stack_top
     add     x0, x0, :lo12:boot_stack_top
     mov     sp, x0
+    /*
+     * BSS (and in it the boot page tables) is written below with the MMU off, so the writes go
+     * straight to memory, but everything reads it later through the cache, table walks
+     * included. The boot protocol only promises that the loaded image was cleaned to PoC; the
+     * BSS range may still have lines in the cache from whoever ran before. So, as Linux's
+     * head.S does for its tables: invalidate the range to PoC first (a dirty line evicted
+     * later would overwrite what we wrote), write, then invalidate again (a line fetched in
+     * the meantime would hide it). kernel.ld page-aligns the range, so no line is shared with
+     * .data.
+     */
+    bl      bss_inval_poc
     adrp    x0, __bss_start
     add     x0, x0, :lo12:__bss_start
     adrp    x1, __bss_end
@@ -44,9 +55,30 @@ primary_entry:
     b       2b
 
 3:  bl      boot_build_tables
+    dmb     sy                              /* the writes are done before the invalidation */
+    bl      bss_inval_poc
     bl      boot_enable_mmu
     ldr     x0, =high_entry                 /* absolute: the KIMAGE_VA alias */
     br      x0
+
+/* DC IVAC over [__bss_start, __bss_end) (Arm ARM D7.5 "Cache maintenance instructions"), line
+ * size from CTR_EL0.DminLine (bits [19:16], log2 of words). Leaf: uses x0-x3 only. */
+bss_inval_poc:
+    adrp    x0, __bss_start
+    add     x0, x0, :lo12:__bss_start
+    adrp    x1, __bss_end
+    add     x1, x1, :lo12:__bss_end
+    mrs     x3, ctr_el0
+    ubfx    x3, x3, #16, #4
+    mov     x2, #4
+    lsl     x2, x2, x3
+1:  cmp     x0, x1
+    b.hs    2f
+    dc      ivac, x0
+    add     x0, x0, x2
+    b       1b
+2:  dsb     sy
+    ret
 
 /*
  * Leave EL2 for good (we never use it): AArch64 EL1, no traps of timers, FP, PMU or GICv3
@@ -219,6 +251,7 @@ high_entry:
     isb
     mov     x29, #0                         /* ends the frame-pointer chain for backtraces */
     mov     x30, #0
+    bl      arch_cpu_init                   /* every EL0-visible control: cpu_init.c */
     mov     x0, x19
     mov     x1, x20
     bl      kmain
@@ -234,6 +267,7 @@ secondary_high:
     isb
     mov     x29, #0
     mov     x30, #0
+    bl      arch_cpu_init
     mov     x0, x19
     bl      smp_secondary_main
     b       .

@@ -20,11 +20,13 @@ typedef struct {
     uint64_t insn, fixup;
 } extable_entry_t;
 extern const extable_entry_t __extable_start[], __extable_end[];
+extern const char arch_peek_user32_load[]; /* peek.S: the kernel's own read, never forwarded */
 
-/* A data abort at one of the user-copy instructions (they are in the exception table). */
+/* A data abort at one of the user-copy instructions (they are in the exception table) made
+ * for a system call of the current thread: its pager may resolve it. */
 static bool is_user_access(const trap_frame_t *tf, const esr_info_t *e)
 {
-    if (e->cls != ESR_CLASS_DATA_ABORT)
+    if (e->cls != ESR_CLASS_DATA_ABORT || tf->elr == (uint64_t)arch_peek_user32_load)
         return false;
     for (const extable_entry_t *x = __extable_start; x < __extable_end; x++)
         if (x->insn == tf->elr)
@@ -120,6 +122,18 @@ void trap_entry(trap_frame_t *tf, unsigned kind, bool from_el0)
         if (!fixup_user_access(tf, &e))
             kernel_exception(tf, kind, from_el0);
         return; /* resumes at the fixup, which returns FL_EFAULT */
+    } else if (from_el0) {
+        /* An SError (asynchronous abort) or FIQ taken while a user thread ran: whatever caused
+         * it, the kernel's own state is intact (it was not running), so stop the thread that
+         * was running with a report instead of the whole system. EL0 runs with FIQs masked
+         * (SPSR_EL0T), so an FIQ here means something unmasked them. */
+        esr_info_t e;
+        if (kind == VEC_FIQ)
+            tf->esr = 0; /* ESR_EL1 says nothing about an interrupt: do not print a stale one */
+        esr_decode(tf->esr, &e);
+        fault_async(tf, kind == VEC_SERROR ? "SError (asynchronous abort)" : "FIQ",
+                    kind == VEC_SERROR ? e.ec_name : "no FIQ source is configured");
+        return; /* not reached when the thread was stopped */
     } else {
         kernel_exception(tf, kind, from_el0);
     }

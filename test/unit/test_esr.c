@@ -338,6 +338,115 @@ Test(esr_fsc, lpa2_and_special_codes_by_name)
                      "granule protection fault on walk, level -2");
 }
 
+/* ---- What the kernel may do about each code (issue 11, item 8) ---- */
+
+#define MAP  ESR_FSC_MAPPING
+#define TLBC ESR_FSC_TLB_CONFLICT
+#define PGR  ESR_FSC_PAGER
+#define RPT  ESR_FSC_REPORT
+
+/*
+ * Independent copy of the intended split, row by row (compare Linux arch/arm64/mm/fault.c
+ * fault_info[]: do_translation_fault/do_page_fault for translation, access flag and permission;
+ * do_bad for address size, TLB conflict, unsupported atomic update, lockdown, unsupported
+ * exclusive, domain and reserved; do_sea for external aborts; do_alignment_fault).
+ * Only MAP codes may ever be taken for a stale TLB entry; 0x35 (an exclusive or atomic access
+ * the memory does not support) and 0x31 in particular must be reported, never retried.
+ */
+static const esr_fsc_action_t want_action[64] = {
+    [0x00] = RPT,  [0x01] = RPT, [0x02] = RPT, [0x03] = RPT, /* address size */
+    [0x04] = MAP,  [0x05] = MAP, [0x06] = MAP, [0x07] = MAP, /* translation */
+    [0x08] = MAP,  [0x09] = MAP, [0x0a] = MAP, [0x0b] = MAP, /* access flag */
+    [0x0c] = MAP,  [0x0d] = MAP, [0x0e] = MAP, [0x0f] = MAP, /* permission */
+    [0x10] = PGR,                                            /* external abort on the access */
+    [0x11] = RPT,                                            /* tag check */
+    [0x12] = RPT,  [0x13] = RPT, [0x14] = RPT, [0x15] = RPT, /* external abort on the walk */
+    [0x16] = RPT,  [0x17] = RPT, [0x18] = PGR,               /* parity/ECC on the access */
+    [0x19] = RPT,  [0x1a] = RPT,                             /* reserved */
+    [0x1b] = RPT,  [0x1c] = RPT, [0x1d] = RPT, [0x1e] = RPT, /* parity/ECC on the walk */
+    [0x1f] = RPT,  [0x20] = RPT,                             /* reserved */
+    [0x21] = PGR,                                            /* alignment */
+    [0x22] = RPT,  [0x23] = RPT, [0x24] = RPT, [0x25] = RPT, /* granule protection */
+    [0x26] = RPT,  [0x27] = RPT, [0x28] = RPT, [0x29] = RPT, /* address size, level -1 */
+    [0x2a] = MAP,  [0x2b] = MAP,                             /* translation, levels -2, -1 */
+    [0x2c] = RPT,                                            /* address size, level -2 */
+    [0x2d] = RPT,  [0x2e] = RPT, [0x2f] = RPT,               /* reserved */
+    [0x30] = TLBC,                                           /* TLB conflict */
+    [0x31] = RPT,                                            /* unsupported atomic update */
+    [0x32] = RPT,                                            /* PLB conflict */
+    [0x33] = RPT,                                            /* reserved */
+    [0x34] = RPT,                                            /* lockdown */
+    [0x35] = RPT,                                            /* unsupported exclusive/atomic */
+    [0x36] = RPT,  [0x37] = RPT, [0x38] = RPT, [0x39] = RPT, /* reserved */
+    [0x3a] = RPT,  [0x3b] = RPT, [0x3c] = RPT, [0x3d] = RPT,
+    [0x3e] = RPT, /* domain (PAR_EL1 only) */
+    [0x3f] = RPT, /* reserved */
+};
+
+Test(esr_fsc_action, every_code_as_data_abort)
+{
+    static const unsigned ecs[] = {EC_DABT_LOW, EC_DABT_CUR};
+
+    for (size_t i = 0; i < 2; i++) {
+        for (unsigned fsc = 0; fsc < 64; fsc++) {
+            /* WnR, CM, FnV and EA must not change the decision. */
+            static const uint32_t extra[] = {0, ISS_WNR, ISS_CM | ISS_WNR, ISS_FNV | ISS_EA};
+            for (size_t x = 0; x < sizeof(extra) / sizeof(extra[0]); x++) {
+                esr_info_t e = decode(make(ecs[i], fsc | extra[x]));
+                cr_assert_eq(e.action, want_action[fsc], "DFSC %#x (%s): %s, want %s", fsc,
+                             e.fsc_name, esr_fsc_action_name(e.action),
+                             esr_fsc_action_name(want_action[fsc]));
+            }
+        }
+    }
+}
+
+Test(esr_fsc_action, every_code_as_instruction_abort)
+{
+    static const unsigned ecs[] = {EC_IABT_LOW, EC_IABT_CUR};
+
+    for (size_t i = 0; i < 2; i++) {
+        for (unsigned fsc = 0; fsc < 64; fsc++) {
+            /* A data-only code in an IFSC is reserved: reported. */
+            esr_fsc_action_t want = want_fsc[fsc].data_only ? RPT : want_action[fsc];
+            esr_info_t e = decode(make(ecs[i], fsc));
+            cr_assert_eq(e.action, want, "IFSC %#x (%s): %s, want %s", fsc, e.fsc_name,
+                         esr_fsc_action_name(e.action), esr_fsc_action_name(want));
+        }
+    }
+}
+
+Test(esr_fsc_action, follows_the_kind)
+{
+    /* The same rule stated per kind: a second way to catch a mistyped row. */
+    for (unsigned fsc = 0; fsc < 64; fsc++) {
+        esr_info_t e = decode(make(EC_DABT_LOW, fsc));
+        bool mapping = e.kind == ESR_FAULT_TRANSLATION || e.kind == ESR_FAULT_ACCESS_FLAG ||
+                       e.kind == ESR_FAULT_PERMISSION;
+        cr_assert_eq(e.action == MAP, mapping, "DFSC %#x (%s)", fsc, e.fsc_name);
+        if (e.kind == ESR_FAULT_RESERVED || e.kind == ESR_FAULT_ADDRESS_SIZE ||
+            e.kind == ESR_FAULT_IMPL_DEFINED || e.kind == ESR_FAULT_UNSUPPORTED_ATOMIC ||
+            e.kind == ESR_FAULT_DOMAIN || e.kind == ESR_FAULT_GRANULE_PROTECTION ||
+            e.kind == ESR_FAULT_TAG_CHECK)
+            cr_assert_eq(e.action, RPT, "DFSC %#x (%s)", fsc, e.fsc_name);
+        if (e.level != NONE &&
+            (e.kind == ESR_FAULT_SYNC_EXTERNAL || e.kind == ESR_FAULT_SYNC_PARITY_ECC))
+            cr_assert_eq(e.action, RPT, "DFSC %#x: an error on the kernel's table walk", fsc);
+    }
+}
+
+Test(esr_fsc_action, non_aborts_have_none)
+{
+    for (unsigned ec = 0; ec < 64; ec++) {
+        if (ec == EC_IABT_LOW || ec == EC_IABT_CUR || ec == EC_DABT_LOW || ec == EC_DABT_CUR)
+            continue;
+        cr_assert_eq(decode(make(ec, 0x1ffffff)).action, ESR_FSC_NONE, "EC %#x", ec);
+    }
+    cr_assert_str_eq(esr_fsc_action_name(ESR_FSC_MAPPING), "mapping");
+    cr_assert_str_eq(esr_fsc_action_name(ESR_FSC_REPORT), "report");
+    cr_assert_str_eq(esr_fsc_action_name((esr_fsc_action_t)77), "invalid");
+}
+
 /* ---- Syndromes measured on QEMU (docs: PLATFORM.md "MMU and faults") ---- */
 
 Test(esr_qemu, svc_from_el0)

@@ -104,6 +104,155 @@ Test(fault_decode, other_exceptions)
     cr_assert_eq(d.kind, FL_EXC_SP_ALIGN);
 }
 
+/* ---- Routing and the kernel's own settling (issue 11, item 8) ---- */
+
+Test(fault_route, only_mapping_and_memory_codes_reach_the_pager)
+{
+    for (unsigned fsc = 0; fsc < 64; fsc++) {
+        for (unsigned ec = 0x24; ec >= 0x20; ec -= 4) { /* data, then instruction abort */
+            uint64_t esr = (uint64_t)ec << 26 | 1u << 25 | fsc;
+            esr_info_t e;
+            esr_decode(esr, &e);
+            fault_decoded_t d = decode(esr, 0x1000, false, 0);
+            bool pager = e.action == ESR_FSC_MAPPING || e.action == ESR_FSC_PAGER;
+            cr_assert(d.is_memory, "%#lx", esr);
+            cr_assert_eq(d.fsc_class, e.action, "%#lx", esr);
+            cr_assert_eq(d.to_pager, pager, "%#lx (%s): to_pager %d", esr, e.fsc_name, d.to_pager);
+        }
+    }
+    /* The cases named in the issue go to the exception handler, not the pager. */
+    cr_assert_not(decode(0x92000035, 0x1000, false, 0).to_pager, "unsupported exclusive/atomic");
+    cr_assert_not(decode(0x92000031, 0x1000, false, 0).to_pager, "unsupported atomic update");
+    cr_assert_not(decode(0x92000030, 0x1000, false, 0).to_pager, "TLB conflict");
+    cr_assert_not(decode(0x92000003, 0x1000, false, 0).to_pager, "address size");
+    cr_assert(decode(0x92000061, 0x1000, false, 0).to_pager, "alignment");
+    cr_assert(decode(0x92000010, 0x1000, false, 0).to_pager, "external abort");
+    cr_assert_not(decode(0x02000000, 0, false, 0).to_pager, "UDF");
+}
+
+#define PROT_RW (FL_PROT_READ | FL_PROT_WRITE)
+#define PROT_RX (FL_PROT_READ | FL_PROT_EXEC)
+#define PC      0x400100UL
+#define VA      0x7000UL
+
+/* One fault through fault_settle with a fresh record. */
+static fault_settle_t settle_once(uint64_t esr, bool mapped, unsigned prot)
+{
+    uint64_t last[3] = {0, 0, 0};
+    fault_decoded_t d = decode(esr, VA, false, 0);
+    return fault_settle(&d, PC, mapped, prot, last);
+}
+
+Test(fault_settle, decisions)
+{
+    /* Stale entries: mapped with the right needed, yet a translation or permission fault. */
+    cr_assert_eq(settle_once(0x9200004f, true, PROT_RW), FAULT_RETRY_PAGE,
+                 "write, permission, PROT_RW");
+    cr_assert_eq(settle_once(0x92000047, true, PROT_RW), FAULT_RETRY_PAGE,
+                 "write, translation, PROT_RW");
+    cr_assert_eq(settle_once(0x92000007, true, FL_PROT_READ), FAULT_RETRY_PAGE, "read");
+    cr_assert_eq(settle_once(0x8200000f, true, PROT_RX), FAULT_RETRY_PAGE, "exec, PROT_RX");
+    /* Not stale: the pager's. */
+    cr_assert_eq(settle_once(0x9200004f, true, FL_PROT_READ), FAULT_FORWARD, "write to RO");
+    cr_assert_eq(settle_once(0x8200000f, true, PROT_RW), FAULT_FORWARD, "exec of PROT_RW");
+    cr_assert_eq(settle_once(0x92000047, false, 0), FAULT_FORWARD, "not mapped");
+    /* The software access flag. */
+    cr_assert_eq(settle_once(0x9200004b, true, PROT_RW), FAULT_SET_AF);
+    cr_assert_eq(settle_once(0x9200004b, false, 0), FAULT_FORWARD, "AF, not mapped");
+    /* A TLB conflict is cured by invalidating, whatever the tables say. */
+    cr_assert_eq(settle_once(0x92000030, true, PROT_RW), FAULT_RETRY_ASID);
+    cr_assert_eq(settle_once(0x92000030, false, 0), FAULT_RETRY_ASID);
+    /* Never settled, even on a page mapped with every right: the codes of the issue. */
+    static const uint64_t never[] = {
+        0x92000035, 0x92000075, /* unsupported exclusive/atomic, WnR 0 and 1 */
+        0x92000031, 0x92000071, /* unsupported atomic hardware update */
+        0x92000000, 0x92000003, /* address size */
+        0x92000061, 0x92000010, /* alignment, external abort */
+        0x92000018, 0x92000014, /* parity, external abort on the walk */
+        0x92000034, 0x92000032, /* lockdown, PLB conflict */
+        0x92000011, 0x92000028, /* tag check, granule protection */
+        0x9200003d, 0x9200003f, /* domain, reserved */
+        0x82000035, 0x82000021, /* data-only codes as IFSC: reserved */
+    };
+    for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+        cr_assert_eq(settle_once(never[i], true, PROT_RW | FL_PROT_EXEC), FAULT_FORWARD, "%#lx",
+                     never[i]);
+    /* Not an abort. */
+    cr_assert_eq(settle_once(0x02000000, true, PROT_RW), FAULT_FORWARD);
+}
+
+Test(fault_settle, atomic_read_half_needs_write)
+{
+    const uint32_t ldadd = 0xf8200020;
+    uint64_t last[3] = {0, 0, 0};
+    /* The read half of LDADD on a read-only page: reported as a write, so it is the pager's. */
+    fault_decoded_t d = decode(0x9200000f, VA, true, ldadd);
+    cr_assert_eq(fault_settle(&d, PC, true, FL_PROT_READ, last), FAULT_FORWARD);
+    cr_assert_eq(fault_settle(&d, PC, true, PROT_RW, last), FAULT_RETRY_PAGE);
+}
+
+/*
+ * The livelock of the issue: a fault that comes back however often the kernel invalidates.
+ * Replaying what the kernel does (settle, return to the same instruction, fault again) must
+ * reach the pager or the exception handler after one retry, every time.
+ */
+static void replay(uint64_t esr, bool mapped, unsigned prot, fault_settle_t first)
+{
+    uint64_t last[3] = {0, 0, 0};
+    fault_decoded_t d = decode(esr, VA, false, 0);
+    unsigned forwards = 0, in_a_row = 0, most = 0;
+
+    for (int i = 0; i < 1000; i++) {
+        fault_settle_t what = fault_settle(&d, PC, mapped, prot, last);
+        if (what == FAULT_FORWARD) {
+            forwards++;
+            in_a_row = 0;
+        } else {
+            cr_assert_eq(what, first, "%#lx: fault %d settled as %d", esr, i, what);
+            most = ++in_a_row > most ? in_a_row : most;
+        }
+    }
+    cr_assert_leq(most, 1, "%#lx: settled %u times in a row", esr, most);
+    cr_assert_geq(forwards, 500, "%#lx: forwarded only %u of 1000 times", esr, forwards);
+}
+
+Test(fault_settle, a_fault_that_keeps_coming_back_is_forwarded)
+{
+    replay(0x9200004f, true, PROT_RW, FAULT_RETRY_PAGE); /* "stale" permission fault */
+    replay(0x92000047, true, PROT_RW, FAULT_RETRY_PAGE); /* "stale" translation fault */
+    replay(0x8200000f, true, PROT_RX, FAULT_RETRY_PAGE); /* "stale" instruction fetch */
+    replay(0x9200004b, true, PROT_RW, FAULT_SET_AF);     /* AF that will not stay set */
+    replay(0x92000030, true, PROT_RW, FAULT_RETRY_ASID); /* TLB conflict */
+    replay(0x92000035, true, PROT_RW, FAULT_FORWARD);    /* never settled at all */
+}
+
+Test(fault_settle, a_different_fault_is_settled_again)
+{
+    uint64_t last[3] = {0, 0, 0};
+    fault_decoded_t a = decode(0x9200004f, VA, false, 0);
+    fault_decoded_t b = decode(0x9200004f, VA + 8, false, 0);
+    fault_decoded_t af = decode(0x9200004b, VA, false, 0);
+
+    cr_assert_eq(fault_settle(&a, PC, true, PROT_RW, last), FAULT_RETRY_PAGE);
+    cr_assert_eq(fault_settle(&b, PC, true, PROT_RW, last), FAULT_RETRY_PAGE, "other address");
+    cr_assert_eq(fault_settle(&b, PC + 4, true, PROT_RW, last), FAULT_RETRY_PAGE, "other PC");
+    cr_assert_eq(fault_settle(&af, PC + 4, true, PROT_RW, last), FAULT_SET_AF, "other kind");
+    cr_assert_eq(fault_settle(&a, PC + 4, true, PROT_RW, last), FAULT_RETRY_PAGE);
+    cr_assert_eq(fault_settle(&a, PC + 4, true, PROT_RW, last), FAULT_FORWARD, "the same again");
+    cr_assert_eq(fault_settle(&a, PC + 4, true, PROT_RW, last), FAULT_RETRY_PAGE,
+                 "after the pager was asked, a stale entry may be settled again");
+    /* A fault the kernel does not settle clears the record. */
+    cr_assert_eq(fault_settle(&a, PC, true, PROT_RW, last), FAULT_RETRY_PAGE);
+    fault_decoded_t other = decode(0x92000047, VA + 0x1000, false, 0);
+    cr_assert_eq(fault_settle(&other, PC, false, 0, last), FAULT_FORWARD);
+    cr_assert_eq(fault_settle(&a, PC, true, PROT_RW, last), FAULT_RETRY_PAGE);
+}
+
+#undef PROT_RW
+#undef PROT_RX
+#undef PC
+#undef VA
+
 Test(fault_info, packs_and_unpacks)
 {
     uint64_t info = FL_FAULT_INFO(FL_FAULT_EXEC, FL_FAULT_PERMISSION, -1, 3, 0xabcdef01u);

@@ -99,6 +99,9 @@ Test(frame, add_range_validation)
     cr_assert_eq(frame_add_range(&fa, BASE_A + 50 * FRAME_SIZE, 10, bits), FL_EINVAL, "overlap");
     cr_assert_eq(frame_add_range(&fa, 0x1001, 10, bits), FL_EINVAL, "unaligned");
     cr_assert_eq(frame_add_range(&fa, 0x1000, 0, bits), FL_EINVAL, "empty");
+    /* count * FRAME_SIZE wraps to 0 (issue 11: range arithmetic is overflow-checked). */
+    cr_assert_eq(frame_add_range(&fa, 0x10000000, 1UL << 52, bits), FL_EINVAL, "count wraps");
+    cr_assert_eq(frame_add_range(&fa, 0xfffffffffff00000UL, 0x200, bits), FL_EINVAL, "end wraps");
     for (int i = 0; i < FRAME_MAX_RANGES - 2; i++)
         cr_assert_eq(frame_add_range(&fa, 0x100000UL * (i + 1), 1, bits + 0), FL_OK);
     cr_assert_eq(frame_add_range(&fa, 0x900000, 1, bits), FL_EFULL);

@@ -239,6 +239,21 @@ fk_insn_svc2:
 1:  b       fk_done
     .size fk_syscall, . - fk_syscall
 
+/* Any system call: x8 = arg2, x0 = addr, x1 = arg -> result. */
+    .global fk_svc
+    .global fk_insn_svc
+    .type fk_svc, %function
+fk_svc:
+    mov     x19, x0
+    ldr     x0, [x19, #FK_MB_ADDR]
+    ldr     x1, [x19, #FK_MB_ARG]
+    ldr     x8, [x19, #FK_MB_ARG2]
+fk_insn_svc:
+    svc     #0
+    str     x0, [x19, #FK_MB_RESULT]
+    b       fk_done
+    .size fk_svc, . - fk_svc
+
 /* A pager that never answers: receives one fault on endpoint handle addr, stores its address
  * in result, signals notification handle arg (bit 0), then waits on the endpoint again. It ends
  * when its endpoint closes or its process is destroyed. */

@@ -21,6 +21,7 @@ uint8_t fk_pages[FL_FAULT_MAP_MAX][FL_PAGE_SIZE] __attribute__((aligned(FL_PAGE_
 static uint8_t mbox_pages[FK_CHILDREN][FL_PAGE_SIZE] __attribute__((aligned(FL_PAGE_SIZE)));
 static fk_child_t children[FK_CHILDREN];
 static fl_handle_t test_ep;
+fl_handle_t fk_child_pool;
 
 const char *fk_setup(void)
 {
@@ -73,7 +74,7 @@ const char *fk_child_new(fk_child_t **out, unsigned index, const void *entry, co
     if (!c->registered)
         test_proc(&c->proc);
     c->registered = 1;
-    CHECK_OK(r, fl_space_create(fl_pool()));
+    CHECK_OK(r, fl_space_create(fk_child_pool ? fk_child_pool : fl_pool()));
     c->proc.space = (fl_handle_t)r;
 
     uint64_t text = (uint64_t)(uintptr_t)fk_text_start;

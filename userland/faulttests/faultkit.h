@@ -68,6 +68,10 @@ extern uint8_t fk_pages[FL_FAULT_MAP_MAX][FL_PAGE_SIZE];
 const char *fk_setup(void);
 fl_handle_t fk_endpoint(void);
 
+/* The pool the next children's spaces (their tables, thread, objects) are charged to; 0 (the
+ * default) is init's own. */
+extern fl_handle_t fk_child_pool;
+
 /* Builds child index (0..3) to run entry with the mailbox given; the thread is not started.
  * Children are static: an index is free again after fk_child_free. */
 const char *fk_child_new(fk_child_t **out, unsigned index, const void *entry, const fk_mbox_t *mbox,
@@ -127,6 +131,7 @@ extern const char fk_ldxr[], fk_insn_ldxr[], fk_ldadd[], fk_insn_ldadd[], fk_cas
 extern const char fk_udf[], fk_insn_udf[], fk_brk[], fk_insn_brk[];
 extern const char fk_branch[], fk_insn_branch[];
 extern const char fk_syscall[], fk_insn_svc1[], fk_insn_svc2[];
+extern const char fk_svc[], fk_insn_svc[];
 extern const char fk_pager_hold[], fk_fpu[], fk_insn_fpu[], fk_fp_exit[];
 
 #define FK_PC(sym) ((uint64_t)(uintptr_t)(sym))

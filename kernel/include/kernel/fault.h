@@ -12,12 +12,18 @@ void fault_handle(trap_frame_t *tf);
  * Returns what the pager's reply call returns. */
 int fault_resolve(thread_t *pager, thread_t *client);
 /* The kernel faulted on a user address while copying for a system call of the current
- * thread: settle it locally or through the thread's pager (blocking). True when the access
- * may be retried, false when the system call must fail with FL_EFAULT. */
+ * thread. Settled locally (a stale TLB entry, the access flag): returns true, retry the
+ * access. No pager, or not a system call: returns false, the copy fails with FL_EFAULT.
+ * Otherwise it does not return: the system call is abandoned, the thread rewound to its svc
+ * and sent to its pager as a fault (FL_FAULT_SYSCALL); after a map or resume reply the call
+ * runs again from the start, after a fail reply it returns FL_EFAULT. */
 bool fault_user_copy(const esr_info_t *e, uint64_t far);
 /* The checking and mapping half of fault_resolve: *resume says whether client may run again
  * (otherwise it was stopped). */
 int fault_apply(thread_t *pager, thread_t *client, bool *resume);
+/* The current thread was interrupted at EL0 by an SError or FIQ (tf): stop it with a log line
+ * (what happened, detail) and run someone else; the kernel goes on. */
+void fault_async(trap_frame_t *tf, const char *what, const char *detail);
 /* client's fault can never be answered (its pager went away): stop it with a log line. */
 void fault_abandon(thread_t *client, const char *why);
 /* client's fault was not answered within its pager endpoint's deadline (why names the pager):

@@ -2,6 +2,7 @@
 #ifndef KERNEL_IPC_H
 #define KERNEL_IPC_H
 
+#include <faultline/ipc.h>
 #include <kernel/thread.h>
 
 typedef struct endpoint {
@@ -27,6 +28,9 @@ typedef struct notification {
 int ipc_send(endpoint_t *ep, uint64_t badge, bool is_call);
 int ipc_recv(endpoint_t *ep);
 int ipc_reply(void);
+/* t's IPC buffer as t sees it now (the writable ordinary page mapped at the address it
+ * registered), or NULL: none registered, or that page is not mapped so now. */
+fl_ipc_buffer_t *ipc_buffer(thread_t *t);
 /* Takes t out of whatever IPC it waits in (t is dying). */
 void ipc_cancel_thread(thread_t *t);
 /* No handle that can receive on ep is left: fail everyone queued and every later send. */

@@ -10,13 +10,13 @@
 
 void page_meta_init(void);
 /* A fresh frame from pool id with one mapping reference. */
-void page_set_owner(uint64_t pa, uint16_t pool_id);
+void page_set_owner(uint64_t pa, uint32_t pool_id);
 /* Adds a mapping reference; false when the count is saturated (the mapping is refused). */
 bool page_ref(uint64_t pa);
 /* Drops a mapping reference; the last one frees the frame to its owner pool. */
 void page_unref(uint64_t pa);
 uint32_t page_refs(uint64_t pa);
 /* The pool id that owns a counted frame. */
-uint16_t page_owner(uint64_t pa);
+uint32_t page_owner(uint64_t pa);
 
 #endif

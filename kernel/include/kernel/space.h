@@ -44,8 +44,20 @@ typedef struct space {
 } space_t;
 
 space_t *space_create(pool_t *pool);
-/* Ends the process: kills its threads, unmaps everything, closes every handle. */
+/* Ends the process: kills its threads, unmaps everything, closes every handle. Done at once,
+ * or, when called while objects are being destroyed, queued on the reaper list (kobj.h) and
+ * done before the outermost destruction returns. */
 void space_kill(space_t *s, int status);
+/* The reaper's half of space_kill. */
+void space_kill_now(space_t *s);
+/* A handle to o with rights was taken out of a table (closed, or its table torn down): drops
+ * the reference it held, kills a thread that was never started and is named nowhere else, and
+ * ends a process that only its own handles still name (a cycle). */
+void space_handle_dropped(kobj_t *o, uint32_t rights);
+/* Ends s if nothing but s itself can reach it any more (extra: references the caller holds). */
+void space_collect(space_t *s, uint32_t extra);
+/* The space o is or belongs to (a thread's), or NULL. */
+space_t *space_of(kobj_t *o);
 /* Makes s the current user address space. */
 void space_activate(space_t *s);
 

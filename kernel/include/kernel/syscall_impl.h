@@ -10,6 +10,7 @@
 #include <arch/trap_frame.h>
 #include <faultline/errors.h>
 #include <faultline/types.h>
+#include <kernel/checked.h>
 #include <kernel/handle.h>
 #include <kernel/kobj.h>
 #include <kernel/space.h>
@@ -21,8 +22,9 @@
 
 static inline bool pages_ok(uint64_t va, uint64_t pages)
 {
+    uint64_t len;
     return !(va & (PAGE_SIZE - 1)) && pages > 0 && pages <= MAX_PAGES_PER_CALL &&
-           user_range_ok(va, pages * PAGE_SIZE);
+           checked_mul(pages, PAGE_SIZE, &len) && user_range_ok(va, len);
 }
 
 static inline bool prot_ok(uint64_t prot)

@@ -3,13 +3,13 @@
 #define KERNEL_THREAD_H
 
 #include <arch/context.h>
+#include <arch/memlayout.h>
 #include <arch/trap_frame.h>
 #include <kernel/kobj.h>
 #include <kernel/space.h>
 #include <stdbool.h>
 
 #define THREAD_PRIORITIES 32
-#define THREAD_SIZE       (16 * 1024) /* the object: TCB at the bottom, kernel stack above */
 #define TIMESLICE_TICKS   2
 
 typedef enum {
@@ -29,7 +29,9 @@ struct notification;
 typedef struct thread {
     kobj_t obj;
     arch_context_t ctx;
-    trap_frame_t *tf; /* user registers, at the top of the kernel stack */
+    trap_frame_t *tf;                 /* user registers, at the top of the kernel stack */
+    uint64_t kstack_top;              /* the kernel stack (arch/kstack.h), above a guard */
+    uint64_t kstack_pa[KSTACK_PAGES]; /* its frames, charged to the thread's pool */
     space_t *space;
     struct thread *space_next;
     thread_state_t state;
@@ -42,17 +44,16 @@ typedef struct thread {
     uint64_t send_badge;          /* badge of the handle it sends through */
     struct thread *reply_to;      /* the caller this thread owes a reply */
     struct thread *replier;       /* in TS_REPLY: who owes us */
-    uint64_t ipcbuf_pa;           /* pinned IPC buffer frame, 0 if none */
     uint64_t tls;                 /* TPIDR_EL0 while switched out */
-    uint64_t ipcbuf_va;
+    uint64_t ipcbuf_va;           /* registered IPC buffer page, 0 if none (ipc_buffer()) */
     uint32_t id;
     bool kernel; /* the idle thread */
     /* Fault forwarding (kernel/fault.c). */
     struct endpoint *pager, *exc_handler; /* each holds a reference */
     uint64_t pager_badge, exc_badge;
     bool in_fault;         /* blocked on a fault message: replies are fault replies */
-    bool fault_in_kernel;  /* the fault was the kernel's copy for a syscall of this thread */
-    bool fault_failed;     /* ... and the pager could not resolve it: the syscall fails */
+    bool fault_in_syscall; /* the fault was the kernel's copy for a system call, rewound to
+                              its svc: a fail reply makes the call return FL_EFAULT */
     uint64_t fault_msg[6]; /* tag, w0..w3 and the SP (x7) of the pending fault message */
     uint32_t fault_seq;
     /* Fault deadlines (kernel/fault_deadline.c): armed when a fault goes to an endpoint with a
@@ -62,6 +63,11 @@ typedef struct thread {
     uint32_t deadline_seq;        /* fault_seq of the fault the deadline is for */
     bool deadline_linked;         /* on the list */
     struct thread *deadline_next; /* the list */
+    /* The last fault the kernel settled alone (PC, address, access | kind << 8), so that the
+     * same fault straight after is forwarded, not settled again (kernel/fault.c). */
+    uint64_t settled[3];
+    uint32_t collect_refs; /* scratch of space.c's reachability check */
+    bool collect_seen;
     arch_fpu_t fpu;
 } thread_t;
 

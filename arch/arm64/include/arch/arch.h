@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include <kernel/platform.h>
 
+/* Every EL0-visible control register of the calling CPU set to a defined value (cpu_init.c);
+ * start.S calls it on each CPU once its MMU is on. */
+void arch_cpu_init(void);
+
 /* Boot. kimage_pa is where the loader put the image. */
 void arch_early_init(uint64_t kimage_pa);
 uint64_t arch_kimage_phys(void);

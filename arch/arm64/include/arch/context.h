@@ -2,6 +2,8 @@
 #ifndef ARCH_CONTEXT_H
 #define ARCH_CONTEXT_H
 
+#include <arch/trap_frame.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct arch_context {
@@ -18,6 +20,17 @@ typedef struct arch_fpu {
 void arch_context_switch(arch_context_t *from, arch_context_t *to);
 /* Abandons the current kernel stack and returns to user space through the trap frame tf. */
 __attribute__((noreturn)) void arch_return_to_user(void *tf);
+/* Runs fn on an empty kernel stack (the trap frame tf is all that is kept of the current
+ * one), then returns to user space through tf: how a system call abandoned half-way (its
+ * user copy faulted) becomes a thread blocked at the user boundary, like any faulting thread. */
+__attribute__((noreturn)) void arch_restart_user(void *tf, void (*fn)(void));
+/* The trap frame was saved by an SVC (a system call), which rewinding re-executes. */
+static inline bool arch_trap_is_syscall(const trap_frame_t *tf)
+{
+    return (tf->esr >> 26) == 0x15; /* ESR_EL1.EC: SVC from AArch64 */
+}
+/* ELR after an SVC points past it: the SVC's own address is ELR - 4. */
+#define ARCH_SYSCALL_INSN_SIZE 4
 /* Prepares ctx so that switching to it returns to user space through the trap frame at tf
  * (callee-saved registers do not matter there). */
 static inline void arch_context_init_user(arch_context_t *ctx, void *tf)
@@ -47,5 +60,9 @@ void arch_fpu_enable(int on);
  * permissions apply; a fault is recovered through the exception table. 0 or FL_EFAULT. */
 long arch_copy_from_user(void *dst, const void *usrc, uint64_t n);
 long arch_copy_to_user(void *udst, const void *src, uint64_t n);
+/* Reads the aligned 32-bit word at uaddr with EL0 permissions for the kernel's own use (the
+ * instruction at a faulting PC): a fault is never forwarded to a pager, the call just returns
+ * FL_EFAULT. 0 on success. */
+long arch_peek_user32(uint32_t *dst, uint64_t uaddr);
 
 #endif

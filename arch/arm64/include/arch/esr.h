@@ -48,6 +48,30 @@ typedef enum {
     ESR_FAULT_RESERVED
 } esr_fault_kind_t;
 
+/*
+ * What may be done about a fault status code: the action column of the DFSC/IFSC table in
+ * esr.c, the only place that decides it per code.
+ */
+typedef enum {
+    ESR_FSC_NONE, /* not an abort */
+    /* Translation, access flag, permission: the page tables explain the fault. If the entry is
+     * already valid with the right needed, a stale TLB entry is the only explanation: the
+     * kernel invalidates the page and retries, once. Otherwise the pager maps. */
+    ESR_FSC_MAPPING,
+    /* TLB conflict: overlapping TLB entries for the address; invalidating the address space's
+     * entries cures it, once. Again at once: reported like ESR_FSC_REPORT. */
+    ESR_FSC_TLB_CONFLICT,
+    /* Alignment, synchronous external abort or parity/ECC error on the access itself: about
+     * the memory the pager mapped there (a device, a bad frame), so the pager is told; no
+     * mapping change or TLB invalidation makes the access succeed, so never retried. */
+    ESR_FSC_PAGER,
+    /* Nothing a mapping can fix (address size, errors on the table walk, tag check,
+     * unsupported atomic hardware update, exclusive or atomic access the memory does not
+     * support, lockdown, granule protection, domain, reserved codes): the thread's exception
+     * handler is told, or the thread is stopped with a report. */
+    ESR_FSC_REPORT,
+} esr_fsc_action_t;
+
 typedef enum { ESR_ACCESS_READ, ESR_ACCESS_WRITE, ESR_ACCESS_EXEC } esr_access_t;
 
 /* Level of the lookup that faulted: -2..3 (-2 only with FEAT_D128, -1 with FEAT_LPA2), or this
@@ -70,6 +94,7 @@ typedef struct {
     /* Aborts only (cls DATA_ABORT / INSTR_ABORT); otherwise 0, NULL, ESR_LEVEL_NONE. */
     uint8_t fsc; /* DFSC/IFSC, ISS bits [5:0] */
     esr_fault_kind_t kind;
+    esr_fsc_action_t action; /* ESR_FSC_NONE unless an abort */
     int8_t level;
     const char *fsc_name; /* never NULL for aborts */
     /* IABT: EXEC. DABT: READ when CM = 1, else WnR ? WRITE : READ. An atomic read-modify-write
@@ -92,6 +117,7 @@ void esr_decode(uint64_t esr, esr_info_t *out);
 /* Short names for printing; never NULL, also for out-of-range values. */
 const char *esr_fault_kind_name(esr_fault_kind_t k);
 const char *esr_access_name(esr_access_t a);
+const char *esr_fsc_action_name(esr_fsc_action_t a);
 const char *esr_class_name(esr_class_t c);
 
 #endif

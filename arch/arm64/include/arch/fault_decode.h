@@ -10,9 +10,11 @@
 #include <stdint.h>
 
 typedef struct {
-    bool is_memory;  /* a data or instruction abort: goes to the pager */
-    unsigned access; /* FL_FAULT_READ/WRITE/EXEC */
-    unsigned kind;   /* FL_FAULT_* or FL_EXC_* */
+    bool is_memory;    /* a data or instruction abort (access, level and address say more) */
+    bool to_pager;     /* the pager is told (else the exception handler, or nobody) */
+    uint8_t fsc_class; /* esr_fsc_action_t of an abort (esr.c's table), else ESR_FSC_NONE */
+    unsigned access;   /* FL_FAULT_READ/WRITE/EXEC */
+    unsigned kind;     /* FL_FAULT_* or FL_EXC_* */
     int level;
     unsigned flags; /* FL_FAULT_FAR_VALID, FL_FAULT_ATOMIC */
     uint64_t addr;  /* FAR if valid, else 0 */
@@ -26,5 +28,25 @@ bool insn_is_atomic_rmw(uint32_t insn);
 /* insn: the instruction at the PC when it could be read (have_insn), for the atomic check. */
 void fault_decode(const esr_info_t *e, uint64_t far, bool have_insn, uint32_t insn,
                   fault_decoded_t *out);
+
+/* What the kernel does with an EL0 abort before it tells anyone. */
+typedef enum {
+    FAULT_FORWARD,    /* tell the pager (to_pager) or the exception handler */
+    FAULT_RETRY_PAGE, /* a stale TLB entry: invalidate the page for the space's ASID, retry */
+    FAULT_RETRY_ASID, /* a TLB conflict: invalidate the space's whole ASID, retry */
+    FAULT_SET_AF,     /* the software access flag: set it, retry */
+} fault_settle_t;
+
+/*
+ * Decides whether the kernel settles fault d (at pc) alone. mapped/prot: whether the space maps
+ * the faulting page and with which FL_PROT_* rights (mapped false when FAR is not valid or not
+ * a user address). last[3]: the thread's record of the last fault the kernel settled (zeroed at
+ * thread creation), updated here. A fault identical to it (same PC, address, kind and access)
+ * is forwarded, not settled again: settling did not help. That bounds the retries: a fault no
+ * TLB invalidation cures (a wrong FAR, a CPU quirk, a misclassified code) costs one retry,
+ * never a loop inside the kernel.
+ */
+fault_settle_t fault_settle(const fault_decoded_t *d, uint64_t pc, bool mapped, unsigned prot,
+                            uint64_t last[3]);
 
 #endif

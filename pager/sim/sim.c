@@ -1,8 +1,8 @@
-/* Simulated MMU and frame pool for libpager's host tests; see sim_backend.h. */
+/* Simulated MMU and frame pool: libpager's host backend (libpager_sim); see <pager/sim.h>. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_backend.h"
+#include <pager/sim.h>
 
 #define SIM_PAGE 4096u
 
