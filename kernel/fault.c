@@ -84,7 +84,8 @@ void fault_timed_out(thread_t *client, const char *why)
 {
     report(client, "unresolved", why);
     if (client->fault_in_syscall) {
-        stop(client); /* the system call fails with FL_EFAULT */
+        stop(client);
+        client->tf->x[0] = (uint64_t)(int64_t)FL_ETIMEDOUT; /* the call fails, with the reason */
         return;
     }
     client->in_fault = false;

@@ -2,8 +2,10 @@
  * Fault deadlines: a pager endpoint may be given a number of timer ticks within which every
  * fault sent to it must be answered (FL_SYS_ENDPOINT_SET, FL_EP_FAULT_DEADLINE; the same call
  * sets the endpoint's other pager attribute, FL_EP_SPACE_EVENTS). A live but stuck pager then
- * fails its clients' faults with a log line naming it, instead of hanging them forever; the
- * client's process ends with FL_ETIMEDOUT (a system call's copy fails with FL_EFAULT).
+ * fails its clients' faults with a log line naming it, instead of hanging them forever: the
+ * thread's exception handler gets the fault as FL_EXC_FAULT_FAILED (reason
+ * FL_FAULT_FAIL_TIMEDOUT); without one the thread is stopped and its process ends with
+ * FL_ETIMEDOUT, and a system call's copy fails with FL_ETIMEDOUT.
  *
  * Armed faults sit on one list (each thread holds a reference while on it). The timer tick
  * walks it only when it is not empty, and drops entries whose fault was answered meanwhile
@@ -16,6 +18,7 @@
 #include <kernel/fault.h>
 #include <kernel/format.h>
 #include <kernel/ipc.h>
+#include <kernel/printk.h>
 #include <kernel/syscall_impl.h>
 
 static thread_t *armed; /* the list, through deadline_next */
@@ -54,7 +57,23 @@ static void expire(thread_t *t)
                      "no pager took it from its endpoint (badge %#lx) in %lu ticks",
                      (unsigned long)t->send_badge, (unsigned long)t->deadline_ticks);
     ipc_withdraw_fault(t);
-    fault_timed_out(t, why);
+    endpoint_t *h = t->exc_handler;
+    if (t->fault_in_syscall || !h || h->closed) {
+        fault_timed_out(t, why);
+        return;
+    }
+    /* The exception handler decides (recover, deliver a signal-like upcall, or fail it): it
+     * gets the page fault back as FL_EXC_FAULT_FAILED, with the reason where the level was. */
+    uint64_t info = t->fault_msg[4];
+    printk("fault: thread %u (space %u): unresolved fault at %#lx, pc %#lx: %s; passed to its "
+           "exception handler\n",
+           t->id, t->space->id, (unsigned long)t->fault_msg[1], (unsigned long)t->fault_msg[2],
+           why);
+    t->fault_msg[0] = FL_TAG(FL_LABEL_EXCEPTION, 4, 0);
+    t->fault_msg[4] = FL_FAULT_INFO(FL_FAULT_ACCESS(info), FL_EXC_FAULT_FAILED,
+                                    FL_FAULT_FAIL_TIMEDOUT, FL_FAULT_FLAGS(info), ++t->fault_seq);
+    ipc_send_fault_of(t, h, t->exc_badge);
+    fault_deadline_arm(t, h);
 }
 
 void fault_deadline_tick(void)

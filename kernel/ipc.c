@@ -323,6 +323,26 @@ void ipc_withdraw_fault(thread_t *t)
     }
 }
 
+void ipc_send_fault_of(thread_t *t, endpoint_t *ep, uint64_t badge)
+{
+    if (!ep->receivers) {
+        t->state = TS_SEND;
+        t->ep = ep;
+        t->is_call = true;
+        t->send_badge = badge;
+        q_push(&ep->senders, t);
+        return;
+    }
+    thread_t *r = q_pop(&ep->receivers);
+    r->ep = NULL;
+    transfer(t, r, badge);
+    drop_unanswered(r);
+    r->reply_to = t;
+    t->replier = r;
+    t->state = TS_REPLY;
+    sched_ready(r);
+}
+
 void endpoint_close(endpoint_t *ep)
 {
     ep->closed = true;

@@ -175,13 +175,14 @@ FL_TEST(pp_regs_brk_udf)
     return NULL;
 }
 
-/* Child 0 reads FK_DATA_VA + 8 with pager pep (badge badge); not started. */
-static const char *client_of(fk_child_t **c, fl_handle_t pep, uint64_t badge)
+/* Child 0 runs entry with mailbox mb and the faultkit flags, with pager pep (badge badge);
+ * not started. */
+static const char *client_run(fk_child_t **c, fl_handle_t pep, uint64_t badge, const void *entry,
+                              const fk_mbox_t *mb, unsigned flags)
 {
-    fk_mbox_t mb = {.addr = FK_DATA_VA + 8};
     const char *why;
     long h, r;
-    if ((why = fk_child_new(c, 0, fk_read, &mb, 0)))
+    if ((why = fk_child_new(c, 0, entry, mb, flags)))
         return why;
     CHECK_OK(h, fl_handle_mint(pep, badge, FL_RIGHT_WRITE));
     r = fl_thread_set_handler((*c)->proc.thread, FL_HANDLER_PAGER, (fl_handle_t)h);
@@ -190,10 +191,19 @@ static const char *client_of(fk_child_t **c, fl_handle_t pep, uint64_t badge)
     return NULL;
 }
 
+/* Child 0 reads FK_DATA_VA + 8 with pager pep (badge badge); not started. */
+static const char *client_of(fk_child_t **c, fl_handle_t pep, uint64_t badge)
+{
+    fk_mbox_t mb = {.addr = FK_DATA_VA + 8};
+    return client_run(c, pep, badge, fk_read, &mb, 0);
+}
+
 /* Item 4: a pager endpoint with a deadline. A fault nobody receives and a fault received but
  * never answered both fail after the deadline (the client's process ends with FL_ETIMEDOUT,
  * the kernel names the pager in its report), and the late reply gets FL_EPEER; a fault
- * answered in time is untouched. */
+ * answered in time is untouched; a system call's copy fails with FL_ETIMEDOUT; and a thread
+ * with an exception handler has the failed fault passed there (FL_EXC_FAULT_FAILED), which can
+ * recover it through the registers. */
 FL_TEST(pp_deadline)
 {
     fk_child_t *c;
@@ -241,6 +251,51 @@ FL_TEST(pp_deadline)
     if ((why = fk_expect_done(c, &m)) || (why = fk_expect_end(c, 0)))
         return fk_fail("answered in time", why);
     CHECK(m.w[0] == 0x4401, "read %#llx", (unsigned long long)m.w[0]);
+    fk_child_free(c);
+
+    /* A system call's copy: the call fails with the typed reason. */
+    CHECK_EQ(fl_endpoint_set_deadline((fl_handle_t)pep, 5), FL_OK);
+    fk_mbox_t mb = {.addr = FK_DATA_VA, .arg = 8};
+    if ((why = client_run(&c, (fl_handle_t)pep, 0xd4, fk_syscall, &mb, 0)) ||
+        (why = fk_child_start(c)) || (why = fk_expect_done(c, &m)) || (why = fk_expect_end(c, 0)))
+        return fk_fail("in a system call", why);
+    CHECK(m.w[0] == (uint64_t)(int64_t)FL_ETIMEDOUT, "the system call returned %lld",
+          (long long)m.w[0]);
+    fk_child_free(c);
+
+    /* With an exception handler (the test endpoint), the handler gets the fault back as
+     * FL_EXC_FAULT_FAILED and recovers: it skips the load and supplies the value. */
+    mb = (fk_mbox_t){.addr = FK_DATA_VA + 8};
+    if ((why = client_run(&c, (fl_handle_t)pep, 0xd5, fk_read, &mb, FK_EXC)) ||
+        (why = fk_child_start(c)) || (why = fk_recv(&m)))
+        return fk_fail("with a handler", why);
+    uint64_t info = m.w[3];
+    CHECK(FL_TAG_LABEL(m.tag) == FL_LABEL_EXCEPTION && m.badge == FK_BADGE_EXC(0) &&
+              m.w[0] == FK_DATA_VA + 8 && m.w[1] == FK_PC(fk_insn_read) &&
+              FL_FAULT_KIND(info) == FL_EXC_FAULT_FAILED &&
+              FL_FAULT_REASON(info) == FL_FAULT_FAIL_TIMEDOUT &&
+              FL_FAULT_ACCESS(info) == FL_FAULT_READ &&
+              (FL_FAULT_FLAGS(info) & FL_FAULT_FAR_VALID) &&
+              m.fault_thread == (uint64_t)fl_thread_id(c->proc.thread),
+          "handler got tag %#llx badge %#llx addr %#llx pc %#llx info %#llx thread %llu",
+          (unsigned long long)m.tag, (unsigned long long)m.badge, (unsigned long long)m.w[0],
+          (unsigned long long)m.w[1], (unsigned long long)info, (unsigned long long)m.fault_thread);
+    fl_regs_t r;
+    CHECK_EQ(fl_fault_regs_get(&r), FL_OK);
+    r.x[2] = 0x5151; /* what fk_read's "ldr x2, [x1]" would have loaded */
+    r.pc += 4;
+    CHECK_EQ(fl_fault_regs_set(&r), FL_OK);
+    m = fk_reply_resume();
+    CHECK_EQ(fl_reply(&m), FL_OK);
+    if ((why = fk_recv(&m)))
+        return why;
+    CHECK(FL_TAG_LABEL(m.tag) == FK_LABEL_DONE && m.w[0] == 0x5151,
+          "after recovery: tag %#llx w0 %#llx", (unsigned long long)m.tag,
+          (unsigned long long)m.w[0]);
+    m = (fl_msg_t){.tag = FL_TAG(0, 0, 0)};
+    CHECK_EQ(fl_reply(&m), FL_OK);
+    if ((why = fk_expect_end(c, 0)))
+        return why;
     fk_child_free(c);
     wait_ticks(2);
     return NULL;

@@ -41,6 +41,9 @@ void endpoint_post_event(endpoint_t *ep, space_pager_t *ev);
 /* Takes t out of the endpoint queue or reply wait of its pending fault, touching nothing else
  * (a deadline passed; kernel/fault_deadline.c). */
 void ipc_withdraw_fault(thread_t *t);
+/* Sends the pending fault message of t, a blocked thread that is not the current one, to ep as
+ * a call (kernel/fault_deadline.c passes a timed-out fault on to the exception handler). */
+void ipc_send_fault_of(thread_t *t, endpoint_t *ep, uint64_t badge);
 
 void notification_signal(notification_t *n, uint64_t bits);
 int notification_wait(notification_t *n, bool block);

@@ -50,6 +50,10 @@
 #define FL_EXC_BREAKPOINT 19u /* BRK, breakpoints, watchpoints, software step */
 #define FL_EXC_FP         20u /* floating-point exception */
 #define FL_EXC_SYSTEM     21u /* system register access, SVC from AArch32, anything else */
+#define FL_EXC_FAULT_FAILED                                                                        \
+    22u /* a page fault its pager failed to answer in time (FL_EP_FAULT_DEADLINE), passed to       \
+           the exception handler: address, PC, ESR, access and flags are the page fault's;         \
+           bits 16..23 of info hold the reason (FL_FAULT_FAIL_TIMEDOUT), not a level */
 
 /* flags */
 #define FL_FAULT_FAR_VALID 1u
@@ -65,6 +69,7 @@
 #define FL_FAULT_ACCESS(info) ((unsigned)((info)&0xff))
 #define FL_FAULT_KIND(info)   ((unsigned)(((info) >> 8) & 0xff))
 #define FL_FAULT_LEVEL(info)  ((int)(int8_t)(((info) >> 16) & 0xff))
+#define FL_FAULT_REASON(info) ((unsigned)(((info) >> 16) & 0xff)) /* FL_EXC_FAULT_FAILED */
 #define FL_FAULT_FLAGS(info)  ((unsigned)(((info) >> 24) & 0xff))
 #define FL_FAULT_SEQ(info)    ((uint32_t)((info) >> 32))
 
