@@ -14,6 +14,7 @@
 #include <arch/arch.h>
 #include <faultline/errors.h>
 #include <faultline/fault.h>
+#include <faultline/ipc.h>
 #include <faultline/syscall.h>
 #include <kernel/fault.h>
 #include <kernel/format.h>
@@ -47,18 +48,18 @@ static bool still_waiting(const thread_t *t)
 
 static void expire(thread_t *t)
 {
-    char why[96];
+    char why[112];
+    bool page_fault = FL_TAG_LABEL(t->fault_msg[0]) == FL_LABEL_PAGE_FAULT;
+    const char *who = page_fault ? "pager" : "exception handler";
     if (t->state == TS_REPLY && t->replier)
-        fmt_snprintf(why, sizeof(why),
-                     "its pager (thread %u, space %u) did not answer in %lu ticks", t->replier->id,
-                     t->replier->space->id, (unsigned long)t->deadline_ticks);
+        fmt_snprintf(why, sizeof(why), "its %s (thread %u, space %u) did not answer in %lu ticks",
+                     who, t->replier->id, t->replier->space->id, (unsigned long)t->deadline_ticks);
     else
-        fmt_snprintf(why, sizeof(why),
-                     "no pager took it from its endpoint (badge %#lx) in %lu ticks",
-                     (unsigned long)t->send_badge, (unsigned long)t->deadline_ticks);
+        fmt_snprintf(why, sizeof(why), "no %s took it from its endpoint (badge %#lx) in %lu ticks",
+                     who, (unsigned long)t->send_badge, (unsigned long)t->deadline_ticks);
     ipc_withdraw_fault(t);
     endpoint_t *h = t->exc_handler;
-    if (t->fault_in_syscall || !h || h->closed) {
+    if (t->fault_in_syscall || !h || h->closed || !page_fault) { /* an exception stays failed */
         fault_timed_out(t, why);
         return;
     }

@@ -23,7 +23,8 @@ fl_qemu_test(qemu_pager_platform ${fl_faults_common}
   --expect "no pager took it from its endpoint \\(badge 0xd1\\) in 5 ticks"
   --expect "its pager \\(thread [0-9]+, space [0-9]+\\) did not answer in 5 ticks"
   --expect "\\(badge 0xd4\\) in 5 ticks. the system call fails"
-  --expect "\\(badge 0xd5\\) in 5 ticks. passed to its exception handler")
+  --expect "\\(badge 0xd5\\) in 5 ticks. passed to its exception handler"
+  --expect "no exception handler took it from its endpoint \\(badge 0xd6\\) in 5 ticks")
 # EL0 and the CPU's control registers (issue 11, item 10: arch/arm64/cpu_init.c), on both CPU
 # models: timers, PMU, SVE, DAIF, cache maintenance and TPIDRRO_EL0 writes trap to the exception
 # handler (or stop the thread), the tick goes on; CNTVCT_EL0/CNTFRQ_EL0 read, TPIDRRO_EL0 is 0.

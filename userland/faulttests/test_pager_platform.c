@@ -297,6 +297,20 @@ FL_TEST(pp_deadline)
     if ((why = fk_expect_end(c, 0)))
         return why;
     fk_child_free(c);
+
+    /* An exception handler endpoint with a deadline: an exception nobody takes fails once
+     * (it is not passed on again). */
+    long h, rr;
+    fk_mbox_t none = {0};
+    if ((why = fk_child_new(&c, 0, fk_udf, &none, 0)))
+        return why;
+    CHECK_OK(h, fl_handle_mint((fl_handle_t)pep, 0xd6, FL_RIGHT_WRITE));
+    rr = fl_thread_set_handler(c->proc.thread, FL_HANDLER_EXCEPTION, (fl_handle_t)h);
+    fl_handle_close((fl_handle_t)h);
+    CHECK(rr == 0, "setting the handler: %s", fl_strerror(rr));
+    if ((why = fk_child_start(c)) || (why = fk_expect_end(c, FL_ETIMEDOUT)))
+        return fk_fail("exception handler deadline", why);
+    fk_child_free(c);
     wait_ticks(2);
     return NULL;
 }
