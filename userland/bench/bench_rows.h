@@ -26,5 +26,6 @@ void bench_rows_ipc(void);
 void bench_rows_vm(void); /* bench_fault.c */
 void bench_rows_fault(void);
 void bench_rows_swap(void); /* bench_swap.c */
+void bench_rows_ref(void);  /* bench_ref.c: the reference pager's fault rows */
 
 #endif

@@ -61,6 +61,7 @@ typedef struct server {
     fl_handle_t ended; /* notification the kernel signals when a client's space ends */
     pager_t *pager;
     bool verbose;
+    unsigned ahead; /* pages one fault may map after the faulting one (-a; 0: one page) */
     client_t clients[MAX_CLIENTS];
     report_t reports[PAGER_REPORTS];
     unsigned next_report;
