@@ -162,6 +162,8 @@ struct pager_space {
     region_tree_t regions;
     pagetab_t pt;
     pager_stats_t stats;
+    uint64_t ahead_next; /* map-ahead (mapahead.c): the page a sequential run faults next */
+    unsigned ahead_run;  /* faults in the run so far, 0: none */
 };
 
 static inline uint64_t vpn_of(uint64_t addr)

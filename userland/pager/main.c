@@ -285,6 +285,7 @@ int main(int argc, char **argv)
     cfg.va_max = FL_USER_TOP;
     cfg.page_cache = true;
     cfg.frame_limit = limit;
+    cfg.map_ahead = srv.ahead;
     if (swap)
         cfg.swap_slots = swap_init(&srv, fl_start_handle(1), ipcbuf, max_slots);
     if (pager_create(&backend_ops, &srv, &cfg, &srv.pager) < 0) {
@@ -316,6 +317,13 @@ int main(int argc, char **argv)
             if (label == FL_LABEL_EXCEPTION)
                 c = NULL; /* not a paging matter: the kernel stops and reports the thread */
             fault_handle(&srv, c, &m);
+            if (stock_low()) {
+                /* Off the fault path: the client runs on while the pager refills. */
+                fl_reply(&m);
+                stock_refill();
+                m.tag = 0;
+                continue;
+            }
         } else if (label == PAGER_MSG_ENDED && m.badge == PAGER_BADGE_WATCH) {
             client_reap(&srv, m.w[0]);
             m.tag = FL_TAG(PAGER_REPLY, 0, 0);
