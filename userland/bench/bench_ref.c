@@ -25,8 +25,7 @@ static fl_handle_t new_handle(long r)
 }
 
 /* Runs `benchref mode ...` on a reference pager started with pargs; its rows are counted. */
-static void run_on_pager(fl_handle_t files_ep, const char *pargs, const char *mode,
-                         unsigned rows)
+static void run_on_pager(fl_handle_t files_ep, const char *pargs, const char *mode, unsigned rows)
 {
     const char *err = "?";
     char args[64];
@@ -54,8 +53,7 @@ static void run_on_pager(fl_handle_t files_ep, const char *pargs, const char *mo
         bench_fail(mode, "spawn pager", r);
         goto out;
     }
-    snprintf(args, sizeof(args), "benchref %s %u %u %s", mode, B.iters, B.batches,
-             BENCH_REF_FILE);
+    snprintf(args, sizeof(args), "benchref %s %u %u %s", mode, B.iters, B.batches, BENCH_REF_FILE);
     fl_spawn_args_t ca = {
         .args = args,
         .pool = B.pool,

@@ -30,11 +30,11 @@
 
 #include "bench.h"
 
-#define PAGE         FL_PAGE_SIZE
-#define MAX_BATCHES  33
-#define REF_VA       0x5000000000UL /* the faulting mappings (FIXED) */
+#define PAGE          FL_PAGE_SIZE
+#define MAX_BATCHES   33
+#define REF_VA        0x5000000000UL /* the faulting mappings (FIXED) */
 #define REF_STACK_TOP 0x9000000000UL /* above the real stack, so the SP check allows growth */
-#define RANDOM_STRIDE 97u           /* pages between two touches of the random row */
+#define RANDOM_STRIDE 97u            /* pages between two touches of the random row */
 
 static unsigned iters, batches, failures;
 
@@ -191,8 +191,8 @@ static void run_cow(const char *name)
         void *at;
         fl_child_t child;
         long status = -2;
-        if ((r = vm_map((void *)REF_VA, (size_t)iters * PAGE, VM_READ | VM_WRITE, VM_FIXED,
-                        &at)) < 0)
+        if ((r = vm_map((void *)REF_VA, (size_t)iters * PAGE, VM_READ | VM_WRITE, VM_FIXED, &at)) <
+            0)
             break;
         touch_write((volatile uint8_t *)REF_VA, iters);
         r = fl_fork(&child);
@@ -249,8 +249,8 @@ int main(int argc, char **argv)
         file_pages = (unsigned)(size / PAGE);
     }
     const row_t *rows = one ? one_rows : ahead_rows;
-    unsigned n = one ? sizeof(one_rows) / sizeof(one_rows[0])
-                     : sizeof(ahead_rows) / sizeof(ahead_rows[0]);
+    unsigned n =
+        one ? sizeof(one_rows) / sizeof(one_rows[0]) : sizeof(ahead_rows) / sizeof(ahead_rows[0]);
     for (unsigned i = 0; i < n; i++) {
         if (rows[i].kind == FILE_READ && id < 0) {
             fail(rows[i].name, "open the benchmark file", id);

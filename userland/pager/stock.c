@@ -25,7 +25,7 @@
 
 #include "server.h"
 
-#define STOCK_KEEP 256u /* reused frames kept at most (1 MiB) */
+#define STOCK_KEEP 1024u /* reused frames kept at most (4 MiB) */
 
 /* A set of frame indexes ((va - FRAME_BASE) / page), one bit each, grown on demand. */
 typedef struct bits {
