@@ -73,11 +73,11 @@ int pager_map_ahead(pager_space_t *s, const pager_fault_result_t *res, unsigned 
         return PAGER_EINVAL;
     *done = 0;
     uint64_t vpn = vpn_of(res->page);
-    const region_t *r = region_find(&s->regions, res->page);
+    const region_t *r = NULL;
     bool sequential = vpn == s->ahead_next && s->ahead_run > 0;
-    bool eligible = res->outcome == PAGER_FAULT_MAPPED && res->action == PAGER_ACT_ZERO_FILL && r &&
-                    r->backing == PAGER_BACKING_ANON;
-    if (!eligible) {
+    if (res->outcome == PAGER_FAULT_MAPPED && res->action == PAGER_ACT_ZERO_FILL)
+        r = region_find(&s->regions, res->page);
+    if (!r || r->backing != PAGER_BACKING_ANON) {
         s->ahead_run = 0;
         return PAGER_OK;
     }
