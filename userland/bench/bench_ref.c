@@ -115,6 +115,9 @@ void bench_rows_ref(void)
     run_on_pager(fep, "pager -a 0", "one", BENCH_REF_ROWS1);
     run_on_pager(fep, "pager", "ahead", BENCH_REF_ROWS2);
 out:
+    /* Spawning on a pager borrows the thread's IPC buffer slot (fl_ipcbuf_acquire) and leaves
+     * none: give bench its own back for the rows after these. */
+    fl_thread_set_ipc_buffer((void *)BENCH_IPCBUF);
     if (files.space)
         fl_proc_destroy(&files);
     if (fep)
