@@ -5,6 +5,8 @@
  * Linux's one-fault-per-page figures compare with) and `pager` as users run it (map-ahead for
  * sequential anonymous writes, read-ahead for files). benchref measures and prints the rows
  * itself (benchref.c); its file rows read BENCH_REF_FILE, a file of the benchmark initrd.
+ * With bench.scale=E (default 5, 0: none) a third `pager -a 0` runs the scaling rows
+ * (`benchref scale`, sizes up to 10^E: bench.h, scale_sizes).
  */
 #include "bench.h"
 #include "bench_rows.h"
@@ -25,7 +27,8 @@ static fl_handle_t new_handle(long r)
 }
 
 /* Runs `benchref mode ...` on a reference pager started with pargs; its rows are counted. */
-static void run_on_pager(fl_handle_t files_ep, const char *pargs, const char *mode, unsigned rows)
+static void run_on_pager(fl_handle_t files_ep, const char *pargs, const char *mode,
+                         const char *last, unsigned rows)
 {
     const char *err = "?";
     char args[64];
@@ -53,7 +56,7 @@ static void run_on_pager(fl_handle_t files_ep, const char *pargs, const char *mo
         bench_fail(mode, "spawn pager", r);
         goto out;
     }
-    snprintf(args, sizeof(args), "benchref %s %u %u %s", mode, B.iters, B.batches, BENCH_REF_FILE);
+    snprintf(args, sizeof(args), "benchref %s %u %u %s", mode, B.iters, B.batches, last);
     fl_spawn_args_t ca = {
         .args = args,
         .pool = B.pool,
@@ -112,8 +115,17 @@ void bench_rows_ref(void)
         bench_fail("ref", "spawn files", r);
         goto out;
     }
-    run_on_pager(fep, "pager -a 0", "one", BENCH_REF_ROWS1);
-    run_on_pager(fep, "pager", "ahead", BENCH_REF_ROWS2);
+    run_on_pager(fep, "pager -a 0", "one", BENCH_REF_FILE, BENCH_REF_ROWS1);
+    run_on_pager(fep, "pager", "ahead", BENCH_REF_FILE, BENCH_REF_ROWS2);
+    if (B.scale) { /* issue 13 item 5: a pager of its own, so nothing else is in its tables */
+        char exp[16];
+        unsigned rows = 0;
+        unsigned long sizes[SCALE_MAX_SIZES];
+        for (unsigned k = 0; k < SCALE_KINDS; k++)
+            rows += scale_sizes((enum scale_kind)k, B.scale, sizes);
+        snprintf(exp, sizeof(exp), "%u", B.scale);
+        run_on_pager(fep, "pager -a 0", "scale", exp, rows);
+    }
 out:
     /* Spawning on a pager borrows the thread's IPC buffer slot (fl_ipcbuf_acquire) and leaves
      * none: give bench its own back for the rows after these. */

@@ -11,6 +11,7 @@ typedef struct bench {
     fl_handle_t ep;                  /* benchsrv's endpoint: calls, and bench's page faults */
     bench_shared_t *shared;
     unsigned iters, batches; /* operations per batch, measured batches per row */
+    unsigned scale;          /* scaling rows up to 10^scale (bench.scale; 0: none) */
     unsigned rows, failures;
 } bench_t;
 

@@ -6,6 +6,10 @@
  *
  *   benchref one   ITERS BATCHES FILE   on `pager -a 0`: one fault per page
  *   benchref ahead ITERS BATCHES FILE   on `pager`: the default policy (map-ahead, read-ahead)
+ *   benchref scale ITERS BATCHES MAXEXP on `pager -a 0`: the scaling rows (bench.h,
+ *                                        scale_sizes): scale_regions_N, scale_resident_N,
+ *                                        scale_clients_N (anonymous write faults) and
+ *                                        scale_fork_N (instructions per fork)
  *
  * A row is a warm-up batch and BATCHES measured ones; a batch touches ITERS pages of a fresh
  * mapping once each (one byte), counted with the instruction counter around the whole loop,
@@ -30,11 +34,14 @@
 
 #include "bench.h"
 
-#define PAGE          FL_PAGE_SIZE
-#define MAX_BATCHES   33
-#define REF_VA        0x5000000000UL /* the faulting mappings (FIXED) */
-#define REF_STACK_TOP 0x9000000000UL /* above the real stack, so the SP check allows growth */
-#define RANDOM_STRIDE 97u            /* pages between two touches of the random row */
+#define PAGE              FL_PAGE_SIZE
+#define MAX_BATCHES       33
+#define REF_VA            0x5000000000UL /* the faulting mappings (FIXED) */
+#define REF_STACK_TOP     0x9000000000UL /* above the real stack, so the SP check allows growth */
+#define RANDOM_STRIDE     97u            /* pages between two touches of the random row */
+#define SCALE_REGION_VA   0x6000000000UL /* the extra regions: one page each, a page apart */
+#define SCALE_RESIDENT_VA 0xa000000000UL /* the resident pages; the fork rows' parent pages */
+#define FORK_REPEATS      5u             /* forks timed per parent size */
 
 static unsigned iters, batches, failures;
 
@@ -218,6 +225,121 @@ static void run_cow(const char *name)
     report(name, s, batches);
 }
 
+/* --- scaling (issue 13 item 5) ---------------------------------------------------------- */
+
+static void row_named(const char *prefix, unsigned long n)
+{
+    char name[48];
+    snprintf(name, sizeof(name), "%s_%lu", prefix, n);
+    row_t row = {name, ANON_WRITE, true};
+    run_row(&row);
+}
+
+/* N regions in the space besides the program's own: one page each, a page apart, so none
+ * merges with its neighbour. */
+static void scale_regions(unsigned max_exp)
+{
+    unsigned long sizes[SCALE_MAX_SIZES], have = 0;
+    unsigned n = scale_sizes(SCALE_REGIONS, max_exp, sizes);
+    for (unsigned i = 0; i < n; i++) {
+        for (; have + 1 < sizes[i]; have++) {
+            void *at;
+            long r = vm_map((void *)(SCALE_REGION_VA + 2 * have * PAGE), PAGE, VM_READ | VM_WRITE,
+                            VM_FIXED, &at);
+            if (r < 0)
+                return fail("scale_regions", "vm_map", r);
+        }
+        row_named("scale_regions", sizes[i]);
+    }
+    vm_unmap((void *)SCALE_REGION_VA, 2 * have * PAGE);
+}
+
+/* N pages mapped in the space (read once: the shared zero page, so the page tables of the
+ * kernel and of libpager grow, not the RAM used). */
+static void scale_resident(unsigned max_exp)
+{
+    unsigned long sizes[SCALE_MAX_SIZES], have = 0;
+    unsigned n = scale_sizes(SCALE_RESIDENT, max_exp, sizes);
+    if (n == 0)
+        return;
+    size_t len = (size_t)sizes[n - 1] * PAGE;
+    void *at;
+    long r = vm_map((void *)SCALE_RESIDENT_VA, len, VM_READ | VM_WRITE, VM_FIXED, &at);
+    if (r < 0)
+        return fail("scale_resident", "vm_map", r);
+    for (unsigned i = 0; i < n; i++) {
+        for (; have < sizes[i]; have++)
+            (void)*(volatile uint8_t *)(SCALE_RESIDENT_VA + have * PAGE);
+        row_named("scale_resident", sizes[i]);
+    }
+    vm_unmap((void *)SCALE_RESIDENT_VA, len);
+}
+
+/* N processes on the pager: this one and N - 1 forked children that wait for ever. */
+static void scale_clients(unsigned max_exp)
+{
+    static fl_child_t kids[64];
+    unsigned long sizes[SCALE_MAX_SIZES], have = 1;
+    unsigned n = scale_sizes(SCALE_CLIENTS, max_exp, sizes);
+    long r = 0;
+    for (unsigned i = 0; i < n && r >= 0; i++) {
+        for (; have < sizes[i] && r >= 0; have++) {
+            r = fl_fork(&kids[have]);
+            if (r == 0) {
+                long ntf = fl_notification_create();
+                for (;;)
+                    fl_wait(ntf > 0 ? (fl_handle_t)ntf : FL_HANDLE_INVALID);
+            }
+        }
+        if (r < 0)
+            fail("scale_clients", "fork", r);
+        else
+            row_named("scale_clients", sizes[i]);
+    }
+    for (unsigned long k = 1; k < have; k++) {
+        long status;
+        if (!kids[k].space)
+            continue;
+        fl_space_destroy(kids[k].space);
+        fl_child_wait(&kids[k], &status);
+    }
+}
+
+/* Instructions of one fork (the call in the parent, until it returns) against the number of
+ * pages the parent wrote, besides the program's own. */
+static void scale_fork(unsigned max_exp)
+{
+    unsigned long sizes[SCALE_MAX_SIZES];
+    unsigned n = scale_sizes(SCALE_FORK, max_exp, sizes);
+    char name[48];
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t s[FORK_REPEATS];
+        void *at;
+        size_t len = (size_t)sizes[i] * PAGE;
+        long r = vm_map((void *)SCALE_RESIDENT_VA, len, VM_READ | VM_WRITE, VM_FIXED, &at);
+        snprintf(name, sizeof(name), "scale_fork_%lu", sizes[i]);
+        if (r < 0)
+            return fail(name, "vm_map", r);
+        for (unsigned k = 0; k < FORK_REPEATS && r >= 0; k++) {
+            fl_child_t child;
+            long status;
+            /* writable again (the last fork left them read-only): each fork write-protects */
+            touch_write((volatile uint8_t *)SCALE_RESIDENT_VA, (unsigned)sizes[i]);
+            uint64_t t0 = pmu_read();
+            r = fl_fork(&child);
+            uint64_t t1 = pmu_read();
+            if (r == 0)
+                exit(0);
+            if (r > 0 && (r = fl_child_wait(&child, &status)) >= 0)
+                s[k] = t1 - t0;
+        }
+        vm_unmap((void *)SCALE_RESIDENT_VA, len);
+        if (r < 0)
+            return fail(name, "fork", r);
+        report(name, s, FORK_REPEATS);
+    }
+}
+
 static const row_t one_rows[] = {
     {"ref_anon_write_fault", ANON_WRITE, true},
     {"ref_anon_read_fault_zeropage", ANON_READ, true},
@@ -234,7 +356,7 @@ static const row_t ahead_rows[] = {
 int main(int argc, char **argv)
 {
     if (argc < 5) {
-        printf("usage: benchref one|ahead ITERS BATCHES FILE\n");
+        printf("usage: benchref one|ahead ITERS BATCHES FILE | scale ITERS BATCHES MAXEXP\n");
         return 1;
     }
     bool one = strcmp(argv[1], "one") == 0;
@@ -242,6 +364,14 @@ int main(int argc, char **argv)
     batches = (unsigned)strtoul(argv[3], NULL, 0);
     if (iters == 0 || iters > BENCH_MAX_PAGES || batches == 0 || batches > MAX_BATCHES)
         return 1;
+    if (strcmp(argv[1], "scale") == 0) {
+        unsigned max_exp = (unsigned)strtoul(argv[4], NULL, 0);
+        scale_regions(max_exp);
+        scale_resident(max_exp);
+        scale_clients(max_exp);
+        scale_fork(max_exp);
+        return failures ? 1 : 0;
+    }
     uint64_t size = 0;
     long id = vm_file_open(argv[4], &size);
     if (id >= 0) {
