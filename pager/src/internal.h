@@ -66,6 +66,7 @@ typedef struct region {
 typedef struct region_tree {
     region_t *root;
     size_t count;
+    region_t *hint; /* the region region_find found last: faults come in runs in one region */
 } region_tree_t;
 
 region_t *region_find(const region_tree_t *t, uint64_t addr);
