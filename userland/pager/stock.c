@@ -90,16 +90,24 @@ void stock_written(uint64_t va)
         bit_set(&zero, index_of(va), false);
 }
 
-/* Up to `want` more fresh frames in one VM_ALLOC, right after the ones left (so the fresh
- * frames stay one run); fewer if the pool is short. */
-static bool get_fresh(unsigned want)
+static unsigned batch = STOCK_BATCH; /* the next VM_ALLOC's size: halved when the pool is short */
+static bool refill_failed;           /* no refills after a reply until a frame comes back */
+
+/* More fresh frames in one VM_ALLOC, right after the ones left (so the fresh frames stay one
+ * run): `batch` of them, fewer if the pool is short (then the next batches stay smaller, so
+ * a pager near its quota does not try and fail a big VM_ALLOC for every frame). */
+static bool get_fresh(void)
 {
-    for (unsigned n = want; n >= 1; n /= 2) {
-        if (fl_vm_alloc(self, next_va, n, FRAME_PROT) < 0)
+    for (unsigned n = batch; n >= 1; n /= 2) {
+        if (fl_vm_alloc(self, next_va, n, FRAME_PROT) < 0) {
+            batch = n / 2 ? n / 2 : 1;
             continue;
+        }
         for (uint64_t i = 0; i < n; i++)
             bit_set(&zero, index_of(next_va) + i, true); /* on failure: zeroed again, slower */
         next_va += (uint64_t)n * FL_PAGE_SIZE;
+        if (n == batch && batch < STOCK_BATCH)
+            batch *= 2;
         return true;
     }
     return false;
@@ -116,7 +124,7 @@ int stock_take(uint64_t *out)
         *out = FRAME_BASE + i * FL_PAGE_SIZE;
         return 0;
     }
-    if (fresh_va == next_va && !get_fresh(STOCK_BATCH))
+    if (fresh_va == next_va && !get_fresh())
         return PAGER_ENOMEM;
     *out = fresh_va;
     fresh_va += FL_PAGE_SIZE;
@@ -132,16 +140,17 @@ bool stock_keep(uint64_t va)
     if (nkept == 0 || i / 64 < kept_low)
         kept_low = i / 64;
     nkept++;
+    refill_failed = false;
     return true;
 }
 
 bool stock_low(void)
 {
-    return nkept + (next_va - fresh_va) / FL_PAGE_SIZE < STOCK_LOW;
+    return !refill_failed && nkept + (next_va - fresh_va) / FL_PAGE_SIZE < STOCK_LOW;
 }
 
 void stock_refill(void)
 {
-    if (stock_low())
-        get_fresh(STOCK_BATCH);
+    if (stock_low() && !get_fresh())
+        refill_failed = true; /* the pool is out: the fault path allocates (and evicts) */
 }
