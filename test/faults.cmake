@@ -17,9 +17,10 @@ fl_qemu_test(qemu_faults_max_2 ${fl_faults_common}
   --expect "demo: fault 4: read at 0x5000006000, pc 0x[0-9a-f]+: translation fault, level 3, in a system call")
 # The pager platform (issue 12): pager authority, fault registers, deadlines, end events.
 fl_qemu_test(qemu_pager_platform ${fl_faults_common}
-  --append "fl.test=pp_client_unmap_refused,pp_regs_brk_udf,pp_deadline,pp_space_events"
+  --append "fl.test=pp_client_unmap_refused,pp_regs_brk_udf,pp_deadline,pp_space_events,pp_pager_limit"
   --expect "TEST pp_client_unmap_refused PASS" --expect "TEST pp_regs_brk_udf PASS"
   --expect "TEST pp_deadline PASS" --expect "TEST pp_space_events PASS"
+  --expect "TEST pp_pager_limit PASS"
   --expect "no pager took it from its endpoint \\(badge 0xd1\\) in 5 ticks"
   --expect "its pager \\(thread [0-9]+, space [0-9]+\\) did not answer in 5 ticks"
   --expect "\\(badge 0xd4\\) in 5 ticks. the system call fails"

@@ -386,3 +386,66 @@ FL_TEST(pp_space_events)
         return fk_fail("after destroy", why);
     return NULL;
 }
+
+/* Item 5 (and item 1's bookkeeping): an endpoint that did not ask for events gets none, and a
+ * space takes at most 4 distinct pager endpoints among its threads (FL_EFULL after, nothing
+ * changed); the same endpoint again, or clearing, always works. */
+FL_TEST(pp_pager_limit)
+{
+    fk_child_t *c;
+    fl_msg_t m;
+    const char *why;
+    long quiet, eps[4], th[4], h;
+
+    if ((why = fk_setup()))
+        return why;
+    CHECK_OK(quiet, fl_endpoint_create());
+    test_handle(quiet);
+    if ((why = client_of(&c, (fl_handle_t)quiet, 0xf1)) || (why = fk_child_start(c)))
+        return why;
+    CHECK_EQ(fl_recv((fl_handle_t)quiet, &m), FL_OK);
+    m = fk_reply_map(FK_DATA_VA, fk_pages[0], 1, FL_PROT_READ);
+    CHECK_EQ(fl_reply(&m), FL_OK);
+    if ((why = fk_expect_done(c, &m)) || (why = fk_expect_end(c, 0)))
+        return why;
+    fk_child_free(c);
+    /* No event is queued: the next message on quiet is the next client's fault. */
+    if ((why = client_of(&c, (fl_handle_t)quiet, 0xf2)) || (why = fk_child_start(c)))
+        return why;
+    CHECK_EQ(fl_recv((fl_handle_t)quiet, &m), FL_OK);
+    CHECK(FL_TAG_LABEL(m.tag) == FL_LABEL_PAGE_FAULT && m.badge == 0xf2,
+          "expected the fault, got tag %#llx badge %#llx", (unsigned long long)m.tag,
+          (unsigned long long)m.badge);
+    m = fk_reply_map(FK_DATA_VA, fk_pages[0], 1, FL_PROT_READ);
+    CHECK_EQ(fl_reply(&m), FL_OK);
+    if ((why = fk_expect_done_held(c, &m)))
+        return why;
+
+    /* c's thread has pager quiet: three more distinct endpoints fit, a fourth does not. */
+    for (int i = 0; i < 4; i++) {
+        CHECK_OK(eps[i], fl_endpoint_create());
+        test_handle(eps[i]);
+        CHECK_OK(th[i], fl_thread_create(c->proc.space, FK_PC(fk_read), FK_MBOX_VA + FL_PAGE_SIZE,
+                                         FK_MBOX_VA, FL_PRIORITY_DEFAULT));
+        test_handle(th[i]);
+    }
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(fl_thread_set_handler((fl_handle_t)th[i], FL_HANDLER_PAGER, (fl_handle_t)eps[i]),
+                 FL_OK);
+    CHECK_EQ(fl_thread_set_handler((fl_handle_t)th[3], FL_HANDLER_PAGER, (fl_handle_t)eps[3]),
+             FL_EFULL);
+    CHECK_EQ(fl_thread_set_handler((fl_handle_t)th[3], FL_HANDLER_PAGER, (fl_handle_t)eps[0]),
+             FL_OK); /* one already in the set */
+    CHECK_EQ(fl_thread_set_handler((fl_handle_t)th[2], FL_HANDLER_PAGER, 0), FL_OK);
+    CHECK_EQ(fl_thread_set_handler((fl_handle_t)th[3], FL_HANDLER_PAGER, (fl_handle_t)eps[3]),
+             FL_OK); /* th[2]'s endpoint left the set */
+    CHECK_OK(h, fl_thread_id((fl_handle_t)th[0]));
+    CHECK(h > 0, "thread id %ld", h);
+    CHECK_EQ(fl_thread_id(FL_HANDLE_INVALID), (long)fl_thread_id(0));
+    for (int i = 0; i < 4; i++) /* never started: closing the handle ends them */
+        CHECK_EQ(fl_handle_close((fl_handle_t)th[i]), FL_OK);
+    if ((why = fk_release()) || (why = fk_expect_end(c, 0)))
+        return why;
+    fk_child_free(c);
+    return NULL;
+}
