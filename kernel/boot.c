@@ -3,6 +3,7 @@
 #include <faultline/errors.h>
 #include <kernel/boot.h>
 #include <kernel/cpu.h>
+#include <kernel/fault.h>
 #include <kernel/page.h>
 #include <kernel/pool.h>
 #include <kernel/bootargs.h>
@@ -96,9 +97,11 @@ static volatile uint64_t ticks_seen;
 
 void kernel_tick(void)
 {
-    if (cpu_id() == 0)
-        ticks_seen++;
     sched_tick();
+    if (cpu_id() != 0)
+        return; /* time is counted once, on CPU 0 */
+    ticks_seen++;
+    fault_deadline_tick(); /* the kernel is consistent here: EL0 or the idle loop was interrupted */
 }
 
 void boot_run(const platform_t *plat)

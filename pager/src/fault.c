@@ -285,7 +285,8 @@ int pager_fault(pager_space_t *s, uint64_t addr, pager_access_t access, uint64_t
     }
     pager_bad_reason_t reason;
     if (!pte || pte->state == PAGER_PAGE_NONE) {
-        pte = pagetab_ensure(&s->pt, vpn);
+        if (!pte) /* else its leaf exists already: no second walk */
+            pte = pagetab_ensure(&s->pt, vpn);
         reason = pte ? fault_absent(s, r, vpn, pte, access, out) : PAGER_BAD_OUT_OF_MEMORY;
     } else {
         reason = fault_present(s, r, vpn, pte, need, out);

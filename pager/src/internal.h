@@ -66,6 +66,7 @@ typedef struct region {
 typedef struct region_tree {
     region_t *root;
     size_t count;
+    region_t *hint; /* the region region_find found last: faults come in runs in one region */
 } region_tree_t;
 
 region_t *region_find(const region_tree_t *t, uint64_t addr);
@@ -162,6 +163,8 @@ struct pager_space {
     region_tree_t regions;
     pagetab_t pt;
     pager_stats_t stats;
+    uint64_t ahead_next; /* map-ahead (mapahead.c): the page a sequential run faults next */
+    unsigned ahead_run;  /* faults in the run so far, 0: none */
 };
 
 static inline uint64_t vpn_of(uint64_t addr)

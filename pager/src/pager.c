@@ -12,6 +12,7 @@ void pager_config_default(pager_config_t *cfg)
     cfg->page_cache = false;
     cfg->swap_slots = 0;
     cfg->frame_limit = 0;
+    cfg->map_ahead = 0;
 }
 
 int pager_create(const pager_ops_t *ops, void *ctx, const pager_config_t *cfg, pager_t **out)

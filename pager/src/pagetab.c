@@ -97,7 +97,9 @@ int pagetab_walk(pagetab_t *pt, uint64_t lo, uint64_t hi, pagetab_fn fn, void *a
     return walk(pt->root, PT_LEVELS - 1, 0, lo, hi, fn, arg);
 }
 
-/* Prune subtree *slot; returns true if it is now empty (and freed). */
+/* Prune subtree *slot; returns true if it is now empty (and freed). Only the slots that meet
+ * [lo, hi) are visited; the rest are only checked for being empty, stopping at the first
+ * that is not, so pruning a few pages costs a few steps a level, not a scan of every slot. */
 static bool prune(void **slot, int level, uint64_t base, uint64_t lo, uint64_t hi)
 {
     if (level < 0) {
@@ -111,20 +113,19 @@ static bool prune(void **slot, int level, uint64_t base, uint64_t lo, uint64_t h
     }
     pt_node_t *node = *slot;
     uint64_t span = span_at(level);
-    bool empty = true;
-    for (unsigned i = 0; i < PT_FAN; i++) {
-        if (!node->slot[i])
-            continue;
-        uint64_t b = base + i * span;
-        if (b < hi && b + span > lo && prune(&node->slot[i], level - 1, b, lo, hi))
-            continue;
-        empty = false;
-    }
-    if (empty) {
-        free(node);
-        *slot = NULL;
-    }
-    return empty;
+    uint64_t first = lo > base ? (lo - base) / span : 0;
+    uint64_t last = (hi - base + span - 1) / span; /* hi > base: the caller checked */
+    if (last > PT_FAN)
+        last = PT_FAN;
+    for (uint64_t i = first; i < last; i++)
+        if (node->slot[i])
+            prune(&node->slot[i], level - 1, base + i * span, lo, hi);
+    for (unsigned i = 0; i < PT_FAN; i++)
+        if (node->slot[i])
+            return false;
+    free(node);
+    *slot = NULL;
+    return true;
 }
 
 void pagetab_prune(pagetab_t *pt, uint64_t lo, uint64_t hi)

@@ -122,6 +122,7 @@ static region_t *remove_node(region_t *n, const region_t *r)
 
 void region_remove(region_tree_t *t, region_t *r)
 {
+    t->hint = NULL; /* r may be freed, or change its bounds before it goes back in */
     t->root = remove_node(t->root, r);
     t->count--;
 }
@@ -158,8 +159,14 @@ static region_t *above(const region_tree_t *t, uint64_t addr)
 
 region_t *region_find(const region_tree_t *t, uint64_t addr)
 {
-    region_t *r = floor_of(t, addr);
-    return r && addr < r->end ? r : NULL;
+    region_t *r = t->hint;
+    if (r && addr >= r->start && addr < r->end)
+        return r;
+    r = floor_of(t, addr);
+    if (!r || addr >= r->end)
+        return NULL;
+    ((region_tree_t *)t)->hint = r; /* a cache: the tree itself does not change */
+    return r;
 }
 
 region_t *region_first_after(const region_tree_t *t, uint64_t addr)
@@ -257,6 +264,7 @@ static void free_all(region_t *n)
 bool region_clone(region_tree_t *dst, const region_tree_t *src)
 {
     bool ok = true;
+    dst->hint = NULL;
     dst->root = clone(src->root, &ok);
     dst->count = src->count;
     if (!ok) {
@@ -270,6 +278,7 @@ bool region_clone(region_tree_t *dst, const region_tree_t *src)
 void region_free_all(region_tree_t *t)
 {
     free_all(t->root);
+    t->hint = NULL;
     t->root = NULL;
     t->count = 0;
 }

@@ -68,8 +68,8 @@ long bench_ctl(uint64_t label, uint64_t a, uint64_t b, uint64_t c)
 
 /* --- boot arguments ------------------------------------------------------------------------- */
 
-/* The number after key= in the boot arguments, or def. */
-static unsigned bootarg_uint(const char *key, unsigned def, unsigned max)
+/* The number after key= in the boot arguments (capped at max), or def if absent or below min. */
+static unsigned bootarg_uint(const char *key, unsigned def, unsigned min, unsigned max)
 {
     const char *args = fl_bootinfo->bootargs;
     size_t klen = strlen(key), len = strnlen(args, sizeof(fl_bootinfo->bootargs));
@@ -79,7 +79,7 @@ static unsigned bootarg_uint(const char *key, unsigned def, unsigned max)
             unsigned v = 0;
             for (size_t j = i + klen + 1; j < len && args[j] >= '0' && args[j] <= '9'; j++)
                 v = v * 10 + (unsigned)(args[j] - '0');
-            return v == 0 ? def : v > max ? max : v;
+            return v < min ? def : v > max ? max : v;
         }
     }
     return def;
@@ -135,10 +135,11 @@ int main(void)
     B.space = bi->self_space;
     B.thread = bi->self_thread;
     B.pool = bi->root_pool;
-    B.iters = bootarg_uint("bench.iters", 256, BENCH_MAX_PAGES);
+    B.iters = bootarg_uint("bench.iters", 256, 1, BENCH_MAX_PAGES);
     B.iters =
         (B.iters + BENCH_MAP_AHEAD - 1) & ~(BENCH_MAP_AHEAD - 1); /* whole map-ahead windows */
-    B.batches = bootarg_uint("bench.batches", 9, BENCH_MAX_BATCHES);
+    B.batches = bootarg_uint("bench.batches", 9, 1, BENCH_MAX_BATCHES);
+    B.scale = bootarg_uint("bench.scale", 5, 0, 6);
 
     /* Memory first, before the benchmark allocates anything (the kernel printed its own
      * "frames:" line right after building the allocator). */
@@ -149,13 +150,14 @@ int main(void)
     printf("BENCHMEM start total %llu free %llu root_pool_used %llu\n",
            (unsigned long long)info.frames_total, (unsigned long long)info.frames_free,
            (unsigned long long)used);
-    printf("BENCH_INFO iters %u batches %u\n", B.iters, B.batches);
+    printf("BENCH_INFO iters %u batches %u scale %u\n", B.iters, B.batches, B.scale);
 
     if (start_server(&srv) == 0) {
         bench_rows_syscall();
         bench_rows_ipc();
         bench_rows_vm();
         bench_rows_fault();
+        bench_rows_ref(); /* before swap_in, whose I/O shifts where later timer ticks land */
         bench_rows_swap();
         long r = bench_ctl(BENCH_QUIT, 0, 0, 0);
         if (r < 0)

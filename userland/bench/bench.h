@@ -72,6 +72,39 @@ enum bench_mode {
 
 #define BENCH_MAX_PAGES 4096u /* per batch: 16 MiB of client address space */
 
+/*
+ * The scaling rows (issue 13 item 5; benchref scale): the one-fault-per-page anonymous write
+ * fault of the reference pager while the space holds N extra regions, N resident pages, while
+ * the pager serves N processes, and the cost of fork against the parent's size, for N in
+ * powers of ten up to 10^max_exp (bench.scale=max_exp), each kind capped as below.
+ */
+enum scale_kind { SCALE_REGIONS, SCALE_RESIDENT, SCALE_CLIENTS, SCALE_FORK, SCALE_KINDS };
+#define SCALE_MAX_SIZES 7
+
+/* The sizes of one kind; returns how many. */
+static inline unsigned scale_sizes(enum scale_kind kind, unsigned max_exp,
+                                   unsigned long out[SCALE_MAX_SIZES])
+{
+    static const unsigned long cap[SCALE_KINDS] = {
+        10000,   /* regions: the pager's region tree, 10,000 is the issue's end */
+        1000000, /* resident pages: mapped to the zero page, so RAM is not the limit */
+        50,      /* processes: the reference pager serves at most 62 */
+        10000,   /* fork: pages the parent wrote (40 MiB at 10,000) */
+    };
+    unsigned long lim = 1;
+    for (unsigned i = 0; i < max_exp; i++)
+        lim *= 10;
+    unsigned n = 0;
+    for (unsigned long v = kind == SCALE_RESIDENT ? 1000
+                           : kind == SCALE_FORK   ? 10
+                                                  : 1;
+         n < SCALE_MAX_SIZES && v <= cap[kind] && v <= lim; v *= 10)
+        out[n++] = v;
+    if (kind == SCALE_CLIENTS && n && out[n - 1] < cap[kind] && n < SCALE_MAX_SIZES && max_exp >= 2)
+        out[n++] = cap[kind];
+    return n;
+}
+
 /* The page both processes map: benchsrv writes the counter right after it receives a fault
  * (t_recv) and right before it replies (t_reply), for the split legs. */
 typedef struct bench_shared {

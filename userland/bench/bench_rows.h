@@ -11,6 +11,7 @@ typedef struct bench {
     fl_handle_t ep;                  /* benchsrv's endpoint: calls, and bench's page faults */
     bench_shared_t *shared;
     unsigned iters, batches; /* operations per batch, measured batches per row */
+    unsigned scale;          /* scaling rows up to 10^scale (bench.scale; 0: none) */
     unsigned rows, failures;
 } bench_t;
 
@@ -26,5 +27,6 @@ void bench_rows_ipc(void);
 void bench_rows_vm(void); /* bench_fault.c */
 void bench_rows_fault(void);
 void bench_rows_swap(void); /* bench_swap.c */
+void bench_rows_ref(void);  /* bench_ref.c: the reference pager's fault rows */
 
 #endif

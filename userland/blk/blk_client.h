@@ -61,7 +61,7 @@ long blk_flush(blk_client_t *c);
 /* STATS: requests completed, most on the device at once, device errors. */
 long blk_stats(fl_handle_t ep, uint64_t *completed, uint64_t *max_on_device, uint64_t *errors);
 
-/* Ends the session (FL_EBUSY while requests are queued) and closes the client's handles. */
+/* Ends the session (FL_EBUSY while requests are not yet reaped) and closes the client's handles. */
 long blk_close(blk_client_t *c);
 
 #endif

@@ -43,7 +43,7 @@
  * FL_ENOMEM: the driver's pool cannot hold the buffer; FL_ENOENT: no device attached. */
 #define BLK_MSG_OPEN 0xb10c03
 /* CLOSE (session) call: unmaps the buffer from the client and the driver and ends the
- * session; its handle then gets FL_ENOENT. FL_EBUSY while requests are queued. */
+ * session; its handle then gets FL_ENOENT. FL_EBUSY while requests are not yet reaped. */
 #define BLK_MSG_CLOSE 0xb10c04
 /* READ / WRITE (session) call: w0 = first sector, w1 = sectors, w2 = byte offset in the
  * buffer (a multiple of BLK_SECTOR_SIZE), w3 = the client's tag, returned by REAP.

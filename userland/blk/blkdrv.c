@@ -460,7 +460,9 @@ static bool serve(fl_msg_t *m, fl_handle_t *give)
         reap(s, m);
         r = (long)m->w[0];
     } else if (label == BLK_MSG_CLOSE) {
-        if (s->inflight) {
+        /* Busy until every request is reaped, not only until the device is done: whether the
+         * device has finished is a race the client cannot see, its unreaped results are not. */
+        if (s->inflight || s->cq.count) {
             r = FL_EBUSY;
         } else {
             session_end(si);

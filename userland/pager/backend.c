@@ -4,29 +4,23 @@
  * Frames are pages of the pager's own address space in [FRAME_BASE, ...): allocated with
  * FL_SYS_VM_ALLOC from the pager's pool, so the pool's quota is the pager's memory and running
  * out of it is an ordinary FL_ENOMEM, which libpager turns into a per-process bad access. A
- * frame's id is its address here; zero and copy are memset and memcpy. Freeing a frame unmaps
- * it here: the kernel frees it when its last mapping goes, so a client that still maps it
- * keeps it alive (libpager only frees after unmapping everywhere anyway).
+ * frame's id is its address here; stock.c hands them out in batches and reuses freed ones.
+ * Zero and copy are fl_page_zero and fl_page_copy (zero skips a frame the kernel zeroed and
+ * nobody wrote since). Freeing a frame the stock does not keep unmaps it here: the kernel
+ * frees it when its last mapping goes, so a client that still maps it keeps it alive
+ * (libpager only frees after unmapping everywhere anyway).
  *
  * Client mappings go through FL_SYS_VM_MAP / VM_UNMAP / VM_PROTECT on the client's space
  * handle. The kernel's VM_PROTECT only removes rights, so giving rights back is a new map of
  * the same frame. The faulting page itself is not mapped here: fault.c defers it and answers
  * with one FL_FAULT_REPLY_MAP, which maps and resumes in the same kernel entry.
  */
-#include <stdlib.h>
+#include <fl/page.h>
 #include <string.h>
 
 #include "server.h"
 
-#define FRAME_BASE 0x4000000000UL /* 256 GiB: far from the runtime's areas (fl/layout.h) */
-#define FRAME_PROT                                                                                 \
-    (FL_PROT_READ | FL_PROT_WRITE | FL_PROT_EXEC) /* a client map never exceeds                    \
-                                                   the pager's own rights */
-
 static server_t *srv_;
-static uint64_t next_va = FRAME_BASE; /* never used above this */
-static uint64_t *free_va;             /* addresses of freed frames, for reuse */
-static size_t nfree, free_cap;
 
 static struct {
     client_t *c;
@@ -42,6 +36,7 @@ static uint64_t window[READ_AHEAD]; /* frame mapped at WINDOW_VA + i pages, 0 if
 void backend_init(server_t *srv)
 {
     srv_ = srv;
+    stock_init(srv->self);
 }
 
 void backend_defer_begin(client_t *c, uint64_t va, unsigned pages)
@@ -67,6 +62,11 @@ bool backend_defer_end(uint64_t *frame, unsigned *prot, unsigned *ahead)
 
 uint64_t backend_window(unsigned ahead)
 {
+    unsigned run = 1; /* frames in a row already (stock.c hands them out that way) */
+    while (run <= ahead && defer.frame[run] == defer.frame[0] + run * FL_PAGE_SIZE)
+        run++;
+    if (run > ahead)
+        return defer.frame[0];
     for (unsigned i = 0; i <= ahead; i++) {
         if (fl_vm_map(srv_->self, WINDOW_VA + i * FL_PAGE_SIZE, defer.frame[i], 1, FRAME_PROT) <
             0) {
@@ -88,6 +88,8 @@ static bool deferred(client_t *c, uint64_t va, uint64_t frame, unsigned prot)
     if (c != defer.c || va < defer.va || va >= defer.va + defer.pages * FL_PAGE_SIZE)
         return false;
     unsigned i = (unsigned)((va - defer.va) / FL_PAGE_SIZE);
+    if (prot & FL_PROT_WRITE)
+        stock_written(frame);
     defer.set[i] = true;
     defer.frame[i] = frame;
     defer.prot[i] = prot;
@@ -97,55 +99,35 @@ static bool deferred(client_t *c, uint64_t va, uint64_t frame, unsigned prot)
 static int alloc_frame(void *ctx, uint64_t *out)
 {
     (void)ctx;
-    if (nfree == 0 && free_cap == 0) {
-        free_va = malloc(64 * sizeof(*free_va));
-        if (!free_va)
-            return PAGER_ENOMEM;
-        free_cap = 64;
-    }
-    uint64_t va = nfree ? free_va[--nfree] : next_va;
-    long r = fl_vm_alloc(srv_->self, va, 1, FRAME_PROT);
-    if (r < 0) {
-        if (va != next_va)
-            free_va[nfree++] = va;
-        return PAGER_ENOMEM;
-    }
-    if (va == next_va)
-        next_va += FL_PAGE_SIZE;
-    *out = va;
-    return 0;
+    return stock_take(out);
 }
 
 static void free_frame(void *ctx, uint64_t frame)
 {
     (void)ctx;
+    if (stock_keep(frame))
+        return;
     fl_vm_unmap(srv_->self, frame, 1);
     for (unsigned i = 0; i < READ_AHEAD; i++) /* the window must not keep it alive */
         if (window[i] == frame) {
             fl_vm_unmap(srv_->self, WINDOW_VA + i * FL_PAGE_SIZE, 1);
             window[i] = 0;
         }
-    if (nfree == free_cap) {
-        uint64_t *bigger = realloc(free_va, 2 * free_cap * sizeof(*free_va));
-        if (!bigger)
-            return; /* the address is lost, the frame is not: it was unmapped */
-        free_va = bigger;
-        free_cap *= 2;
-    }
-    free_va[nfree++] = frame;
 }
 
 static int zero_frame(void *ctx, uint64_t frame)
 {
     (void)ctx;
-    memset((void *)frame, 0, FL_PAGE_SIZE);
+    if (!stock_zero_known(frame))
+        fl_page_zero((void *)frame);
     return 0;
 }
 
 static int copy_frame(void *ctx, uint64_t dst, uint64_t src)
 {
     (void)ctx;
-    memcpy((void *)dst, (const void *)src, FL_PAGE_SIZE);
+    stock_written(dst);
+    fl_page_copy((void *)dst, (const void *)src);
     return 0;
 }
 
@@ -155,6 +137,8 @@ static int map(void *ctx, void *space, uint64_t va, uint64_t frame, unsigned pro
     client_t *c = space;
     if (deferred(c, va, frame, prot) || c->dead)
         return 0;
+    if (prot & FL_PROT_WRITE)
+        stock_written(frame);
     long r = fl_vm_map(c->space, va, frame, 1, prot);
     if (r == FL_EPEER) {
         c->dead = true; /* ended: the watcher will tell; nothing to map into any more */
@@ -185,6 +169,8 @@ static int protect(void *ctx, void *space, uint64_t va, unsigned prot)
         return PAGER_EINVAL;
     if (deferred(c, va, pi.frame, prot) || c->dead)
         return 0;
+    if (prot & FL_PROT_WRITE)
+        stock_written(pi.frame);
     long r;
     if (prot & ~pi.prot) /* gaining a right: only a new map can do that */
         r = fl_vm_map(c->space, va, pi.frame, 1, prot);

@@ -92,13 +92,20 @@ void fault_handle(server_t *srv, client_t *c, fl_msg_t *m)
         return;
     }
     uint64_t page = addr & ~(uint64_t)(FL_PAGE_SIZE - 1);
-    backend_defer_begin(c, page, READ_AHEAD);
-    int rc = pager_fault(c->ps, addr, acc, m->fault_sp, &res);
+    backend_defer_begin(c, page, srv->ahead + 1);
+    /* A translation fault on a page libpager thinks mapped is served again, never RETRY. */
+    int rc = kind == FL_FAULT_TRANSLATION
+                 ? pager_fault_unmapped(c->ps, addr, acc, m->fault_sp, &res)
+                 : pager_fault(c->ps, addr, acc, m->fault_sp, &res);
+    unsigned done;
+    /* Map-ahead: sequential anonymous writes get the next pages in the same reply (libpager
+     * decides; every fault, even a bad one, tells it whether a run goes on). */
+    if (rc == 0 && srv->ahead)
+        pager_map_ahead(c->ps, &res, srv->ahead, &done);
     /* Read-ahead: after a file page, the next ones go in the same reply (FL_FAULT_MAP_MAX). */
-    if (rc == 0 && res.outcome == PAGER_FAULT_MAPPED && acc != PAGER_ACCESS_WRITE &&
+    if (rc == 0 && res.outcome == PAGER_FAULT_MAPPED && acc != PAGER_ACCESS_WRITE && srv->ahead &&
         (res.action == PAGER_ACT_FILE_READ || res.action == PAGER_ACT_FILE_CACHED)) {
-        unsigned done;
-        pager_prefetch(c->ps, page + FL_PAGE_SIZE, READ_AHEAD - 1, &done);
+        pager_prefetch(c->ps, page + FL_PAGE_SIZE, srv->ahead, &done);
     }
     uint64_t frame;
     unsigned prot, ahead;

@@ -9,6 +9,7 @@
  * The page cache itself is libpager's (cfg.page_cache): a page is read once for all clients.
  */
 #include <fl/files_proto.h>
+#include <fl/page.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,7 +90,8 @@ int files_read(void *ctx, uint64_t file_id, uint64_t offset, uint64_t frame)
     long r = files_call(srv->session, FILES_REQ_READ, file_id, offset, NULL);
     if (r < 0)
         return r == FL_ENOMEM ? PAGER_ENOMEM : PAGER_EIO;
-    memcpy((void *)frame, (const void *)FILEBUF_VA, FL_PAGE_SIZE);
+    stock_written(frame);
+    fl_page_copy((void *)frame, (const void *)FILEBUF_VA);
     return 0;
 }
 
@@ -99,7 +101,7 @@ int files_write(void *ctx, uint64_t file_id, uint64_t offset, uint64_t frame)
     const file_ent_t *f = files_find(srv, file_id);
     if (!srv->session || !f || !f->disk)
         return PAGER_EPERM;
-    memcpy((void *)FILEBUF_VA, (const void *)frame, FL_PAGE_SIZE);
+    fl_page_copy((void *)FILEBUF_VA, (const void *)frame);
     long r = files_call(srv->session, FILES_REQ_WRITE, file_id, offset, NULL);
     return r < 0 ? PAGER_EIO : 0;
 }

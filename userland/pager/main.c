@@ -243,14 +243,17 @@ static fl_handle_t request(client_t *c, uint64_t badge, fl_msg_t *m)
 }
 
 /*
- * pager [-v] [-s] [-l FRAMES] [-S SLOTS]: -v logs every fault; -s: start handle 1 is a blkdrv
- * endpoint whose disk is the swap device (else it is the file server's); -l: evict before
- * holding more than FRAMES frames; -S: use at most SLOTS swap slots.
+ * pager [-v] [-s] [-l FRAMES] [-S SLOTS] [-a PAGES]: -v logs every fault; -s: start handle 1
+ * is a blkdrv endpoint whose disk is the swap device (else it is the file server's); -l: evict
+ * before holding more than FRAMES frames; -S: use at most SLOTS swap slots; -a: map at most
+ * PAGES pages after the faulting one in the same reply (read-ahead of files, map-ahead of
+ * sequential anonymous writes; default and maximum READ_AHEAD - 1, 0: one page per fault).
  */
 int main(int argc, char **argv)
 {
     bool swap = false;
     uint64_t limit = 0, max_slots = 0;
+    srv.ahead = READ_AHEAD - 1;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-v") == 0)
             srv.verbose = true;
@@ -260,7 +263,11 @@ int main(int argc, char **argv)
             limit = strtoull(argv[++i], NULL, 0);
         else if (strcmp(argv[i], "-S") == 0 && i + 1 < argc)
             max_slots = strtoull(argv[++i], NULL, 0);
+        else if (strcmp(argv[i], "-a") == 0 && i + 1 < argc)
+            srv.ahead = (unsigned)strtoull(argv[++i], NULL, 0);
     }
+    if (srv.ahead > READ_AHEAD - 1)
+        srv.ahead = READ_AHEAD - 1;
     srv.ep = fl_start_handle(0);
     srv.self = fl_self_space();
     ipcbuf = fl_ipcbuf_acquire();
@@ -278,6 +285,7 @@ int main(int argc, char **argv)
     cfg.va_max = FL_USER_TOP;
     cfg.page_cache = true;
     cfg.frame_limit = limit;
+    cfg.map_ahead = srv.ahead;
     if (swap)
         cfg.swap_slots = swap_init(&srv, fl_start_handle(1), ipcbuf, max_slots);
     if (pager_create(&backend_ops, &srv, &cfg, &srv.pager) < 0) {
@@ -309,6 +317,13 @@ int main(int argc, char **argv)
             if (label == FL_LABEL_EXCEPTION)
                 c = NULL; /* not a paging matter: the kernel stops and reports the thread */
             fault_handle(&srv, c, &m);
+            if (stock_low()) {
+                /* Off the fault path: the client runs on while the pager refills. */
+                fl_reply(&m);
+                stock_refill();
+                m.tag = 0;
+                continue;
+            }
         } else if (label == PAGER_MSG_ENDED && m.badge == PAGER_BADGE_WATCH) {
             client_reap(&srv, m.w[0]);
             m.tag = FL_TAG(PAGER_REPLY, 0, 0);

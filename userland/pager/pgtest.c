@@ -11,6 +11,9 @@
  *   pgtest wild         a write through a wild pointer (PGTEST_WILD_ADDR)
  *   pgtest hog          touches heap pages until the pager's memory runs out
  *   pgtest spin N       touches a page N times, yielding in between
+ *   pgtest dirty N      N fresh pages, each written first (no zero page): the rest of each
+ *                       page reads as zeros; then fills them all with 0xa5 and ends, so the
+ *                       pager's next client gets frames that held data (the pager reuses them)
  *   pgtest smp-...      several CPUs at once (pgtest_smp.c)
  */
 #include <fl/fork.h>
@@ -163,10 +166,32 @@ static int spin(unsigned n)
     return 0;
 }
 
+/* Write first: a page the pager filled from a frame it reused must still read as zeros. */
+static int dirty(unsigned n)
+{
+    volatile uint8_t *p;
+    vm_stats_t s0, s1;
+    if (vm_map(NULL, (size_t)n * PAGE, VM_READ | VM_WRITE, 0, (void **)&p) < 0)
+        FAIL(60, "vm_map of %u pages failed", n);
+    vm_stats(&s0);
+    for (unsigned i = 0; i < n; i++) {
+        p[i * PAGE] = 0x11; /* the first touch is a write */
+        for (unsigned j = 8; j < PAGE; j += 8)
+            if (*(volatile uint64_t *)(p + i * PAGE + j) != 0)
+                FAIL(61, "page %u: byte %u holds %#llx, not zero", i, j,
+                     (unsigned long long)*(volatile uint64_t *)(p + i * PAGE + j));
+    }
+    vm_stats(&s1);
+    memset((void *)p, 0xa5, (size_t)n * PAGE);
+    printf("pgtest: dirty %u: first writes saw zero pages (%llu zero fills), now all 0xa5\n", n,
+           (unsigned long long)(s1.zero_fills - s0.zero_fills));
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        FAIL(1, "usage: pgtest touch|fork|recurse|overflow|wild|hog|spin [n]");
+        FAIL(1, "usage: pgtest touch|fork|recurse|overflow|wild|hog|spin|dirty [n]");
     unsigned n = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 0) : 8;
     const char *mode = argv[1];
     if (strcmp(mode, "touch") == 0)
@@ -190,6 +215,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(mode, "spin") == 0)
         return spin(n);
+    if (strcmp(mode, "dirty") == 0)
+        return dirty(n);
     if (strncmp(mode, "smp-", 4) == 0)
         return pgtest_smp(mode, n);
     FAIL(1, "unknown mode %s", mode);

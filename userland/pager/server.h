@@ -4,6 +4,7 @@
  *   main.c     start-up, the receive loop, request decoding
  *   backend.c  libpager's ops on the kernel: frames are pages of this process, maps are
  *              FL_SYS_VM_* calls on the client's space, the faulting page goes in the reply
+ *   stock.c    the frames: fresh ones in batches, freed ones reused, known-zero ones
  *   client.c   the client table: register, fork, process end, bad-access reports
  *   fault.c    one page fault: libpager's decision turned into a fault reply
  *   files.c    file mappings: the file server session, the file table, file_read
@@ -61,6 +62,7 @@ typedef struct server {
     fl_handle_t ended; /* notification the kernel signals when a client's space ends */
     pager_t *pager;
     bool verbose;
+    unsigned ahead; /* pages one fault may map after the faulting one (-a; 0: one page) */
     client_t clients[MAX_CLIENTS];
     report_t reports[PAGER_REPORTS];
     unsigned next_report;
@@ -70,6 +72,27 @@ typedef struct server {
     file_ent_t filetab[MAX_FILES];
     unsigned nfiletab;
 } server_t;
+
+#define FRAME_BASE 0x4000000000UL /* 256 GiB: far from the runtime's areas (fl/layout.h) */
+#define FRAME_PROT                                                                                 \
+    (FL_PROT_READ | FL_PROT_WRITE | FL_PROT_EXEC) /* a client map never exceeds                    \
+                                                   the pager's own rights */
+
+/* stock.c: frames for libpager (FRAME_BASE, ...) */
+#define STOCK_BATCH 64u /* fresh frames one VM_ALLOC brings */
+#define STOCK_LOW   16u /* refill after the reply when fewer frames than this are left */
+void stock_init(fl_handle_t self_space);
+/* A frame: a freed one first, else a fresh one (a VM_ALLOC batch if none is left). */
+int stock_take(uint64_t *frame);
+/* Keeps a freed frame for reuse; false if the stock is full (the caller gives it back). */
+bool stock_keep(uint64_t frame);
+/* Still zero as the kernel handed it out: not written or mapped into a client since. */
+bool stock_zero_known(uint64_t frame);
+/* The frame is about to be written, or mapped where it may be. */
+void stock_written(uint64_t frame);
+/* Fewer than STOCK_LOW frames left; stock_refill brings a batch (after the reply). */
+bool stock_low(void);
+void stock_refill(void);
 
 /* backend.c */
 extern const pager_ops_t backend_ops;

@@ -6,8 +6,8 @@
  * disk. A transfer is a copy through that buffer and one synchronous request: the pager is one
  * thread, and a fault that swaps waits for its disk anyway.
  */
+#include <fl/page.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "blk_client.h"
 #include "server.h"
@@ -42,7 +42,7 @@ int swap_out(void *ctx, uint64_t slot, uint64_t frame)
     (void)ctx;
     if (!open_)
         return PAGER_EIO;
-    memcpy(dev.buf, (const void *)frame, FL_PAGE_SIZE);
+    fl_page_copy(dev.buf, (const void *)frame);
     long r = blk_write(&dev, slot * SECTORS_PER_SLOT, SECTORS_PER_SLOT, 0);
     return r < 0 ? PAGER_EIO : 0;
 }
@@ -55,6 +55,7 @@ int swap_in(void *ctx, uint64_t slot, uint64_t frame)
     long r = blk_read(&dev, slot * SECTORS_PER_SLOT, SECTORS_PER_SLOT, 0);
     if (r < 0)
         return PAGER_EIO;
-    memcpy((void *)frame, dev.buf, FL_PAGE_SIZE);
+    stock_written(frame);
+    fl_page_copy((void *)frame, dev.buf);
     return 0;
 }

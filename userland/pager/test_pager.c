@@ -13,9 +13,9 @@
 /* Runs `args` on e's pager to its end; it must exit 0 and leave the pager empty. */
 static const char *run_ok(pg_env_t *e, const char *args)
 {
-    static fl_proc_t slots[2]; /* the runner keeps the pointer until after the test */
+    static fl_proc_t slots[8]; /* the runner keeps the pointer until after the test */
     static unsigned next;
-    fl_proc_t *p = &slots[next++ % 2];
+    fl_proc_t *p = &slots[next++ % 8];
     *p = (fl_proc_t){0};
     long status = -99;
     const char *why = pg_spawn(e, p, args, 1, 0, 1);
@@ -45,6 +45,22 @@ FL_TEST(pager_fork_cow)
     pg_env_t e;
     const char *why = pg_start(&e, 0, "pager", 1);
     return why ? why : run_ok(&e, "pgtest fork 8");
+}
+
+/* The pager reuses freed frames (stock.c): a frame that held one client's data is zeroed before
+ * another client's first write sees it, on the one-page path and on the map-ahead path. */
+FL_TEST(pager_reused_frames_are_zeroed)
+{
+    static pg_env_t envs[2]; /* the runner stops both pagers after the test */
+    const char *args[] = {"pager -a 0", "pager"};
+    for (unsigned k = 0; k < 2; k++) {
+        const char *why = pg_start(&envs[k], 0, args[k], 1);
+        for (unsigned run = 0; run < 3 && !why; run++) /* 6 children: fewer than the slots */
+            why = run_ok(&envs[k], "pgtest dirty 300");
+        if (why)
+            return why;
+    }
+    return NULL;
 }
 
 FL_TEST(pager_stack_growth)

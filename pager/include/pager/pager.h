@@ -147,6 +147,7 @@ typedef struct pager_stats {
     uint64_t bad;          /* bad accesses */
     uint64_t stack_grows;  /* faults that grew a stack */
     uint64_t resident;     /* pages holding a frame of their own (RESIDENT or FILE) now */
+    uint64_t mapped_ahead; /* zero fills done ahead of a sequential run (pager_map_ahead) */
 } pager_stats_t;
 
 typedef struct pager_config {
@@ -158,6 +159,7 @@ typedef struct pager_config {
     uint64_t swap_slots;  /* swap slots the library allocates (0: no swap-out, default) */
     uint64_t frame_limit; /* evict before holding more frames than this (0: only when
                              alloc_frame fails) */
+    unsigned map_ahead;   /* pages pager_map_ahead may map after a fault (0: off, default) */
 } pager_config_t;
 
 /* Swap and eviction counters (pager_swap_stats). */
@@ -358,6 +360,19 @@ int pager_fault(pager_space_t *space, uint64_t addr, pager_access_t access, uint
                 pager_fault_result_t *out);
 
 /*
+ * pager_fault for a fault the kernel reported as a translation fault: nothing is mapped at
+ * `addr` in the client. Where pager_fault would say RETRY (the library believes the page is
+ * mapped with the right), the page was unmapped behind the library's back; a RETRY would send
+ * the client straight back into the same fault forever. Instead the page's frame is mapped again
+ * through ops->map with the rights the library recorded: MAPPED, action REMAP (counted as a
+ * minor fault, not a retry). Every other case is exactly pager_fault. The kernel refuses a
+ * client's own unmap of pager-mapped memory (FL_EPAGER), so this is a safety net, not a path
+ * that a correct system takes.
+ */
+int pager_fault_unmapped(pager_space_t *space, uint64_t addr, pager_access_t access, uint64_t sp,
+                         pager_fault_result_t *out);
+
+/*
  * Read-ahead: make up to `max` pages from `addr` (rounded down) present, read-only, in the file
  * region that holds `addr`, through the page cache. Stops silently at the first page that is
  * already present, outside that region, or whose read fails (e.g. past the end of the file):
@@ -365,6 +380,20 @@ int pager_fault(pager_space_t *space, uint64_t addr, pager_access_t access, uint
  * Errors: PAGER_EINVAL (NULL argument, or no page cache configured).
  */
 int pager_prefetch(pager_space_t *space, uint64_t addr, unsigned max, unsigned *done);
+
+/*
+ * Map-ahead for sequential anonymous writes: call after every pager_fault of `space` with its
+ * result. When the faults come in order (this one zero-filled the page right after the last
+ * one the policy saw, or after what it last mapped ahead), it maps up to min(max,
+ * cfg.map_ahead) pages after the faulting one, zero-filled and writable, through ops->map:
+ * 4 on the second fault of a run, doubling with each later one. Any other fault ends the run,
+ * so random or strided access maps nothing ahead. It maps only untouched (NONE) pages of the
+ * faulting anonymous region, stops at the first other page or the region's end, and takes
+ * frames only without eviction (never past cfg.frame_limit). *done gets the pages mapped;
+ * each counts as a zero fill and in stats.mapped_ahead. Errors: PAGER_EINVAL (NULL argument).
+ */
+int pager_map_ahead(pager_space_t *space, const pager_fault_result_t *res, unsigned max,
+                    unsigned *done);
 
 /* The state of the page holding `addr` (a NONE page reports PAGER_PAGE_NONE). */
 int pager_page_info(const pager_space_t *space, uint64_t addr, pager_page_info_t *out);
