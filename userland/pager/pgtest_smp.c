@@ -125,6 +125,8 @@ static int join(fl_thread_t *t, const char *mode, unsigned online)
             return 62;
         }
         cpus_seen |= 1u << workers[k].ran_on;
+        printf("pgtest: %s: thread %u ran on cpu %u while the pager served its faults\n", mode, k,
+               workers[k].ran_on);
     }
     if (__builtin_popcount(cpus_seen) != (int)(online < nworkers ? online : nworkers)) {
         printf("pgtest: %s: the workers ran on cpus %#x only\n", mode, cpus_seen);
