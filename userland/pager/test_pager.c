@@ -126,3 +126,12 @@ FL_TEST(pager_smp_killed_while_faulting)
     fl_proc_destroy(&client);
     return NULL;
 }
+
+/* The wall-clock throughput figure of tools/bench-smp: two threads (one per CPU when there are
+ * two) fault 512 fresh pages each on the reference pager; pgtest prints faults per second. */
+FL_TEST(pager_smp_throughput)
+{
+    pg_env_t e;
+    const char *why = pg_start(&e, 0, "pager", 1);
+    return why ? why : run_ok(&e, "pgtest smp-disjoint 512");
+}
