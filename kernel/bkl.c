@@ -78,7 +78,7 @@ void smp_stall(cpu_t *c)
         __asm__ volatile("yield");
 }
 
-void kernel_enter(void)
+void kernel_enter_smp(void)
 {
     bkl_lock();
     if (current->state == TS_DEAD) /* killed from another CPU while it ran (thread.c) */

@@ -181,22 +181,13 @@ void sched_reap(void)
     }
 }
 
-void sched_handover(thread_t *prev, thread_t *next)
+void sched_fpu_handover_smp(cpu_t *c, thread_t *prev, thread_t *next)
 {
-    cpu_t *c = this_cpu();
-    if (!next->kernel && c->active_space != next->space)
-        space_activate(next->space);
-    /* On SMP a thread may run next on another CPU, which must find its FP/SIMD state in
-     * memory: save it on the way out (the registers stay valid here while fpu_cpu says so). */
-    if (smp_on && prev == c->fpu_owner && prev->fpu_cpu == c->arch.id)
+    /* A thread may run next on another CPU, which must find its FP/SIMD state in memory:
+     * save it on the way out (the registers stay valid here while fpu_cpu says so). */
+    if (prev == c->fpu_owner && prev->fpu_cpu == c->arch.id)
         arch_fpu_save(&prev->fpu);
     arch_fpu_enable(next == c->fpu_owner && next->fpu_cpu == c->arch.id);
-    next->state = TS_RUNNING;
-    next->cpu = c->arch.id;
-    if (next->slice == 0)
-        next->slice = TIMESLICE_TICKS;
-    c->cur = next;
-    arch_tls_switch(&prev->tls, next->tls);
 }
 
 static void switch_to(thread_t *next)

@@ -82,6 +82,12 @@ void space_activate(space_t *s)
         return;
     }
     uint64_t gen = asids.generation;
+    if (asid_generation(s->asid_ctx) == gen && !asids.flush_pending) { /* the common case */
+        asids.active[c->arch.id] = s->asid_ctx;
+        vspace_activate(s->root, asid_of(s->asid_ctx), false);
+        c->active_space = s;
+        return;
+    }
     bool flush = asid_activate(&asids, c->arch.id, &s->asid_ctx);
     if (asids.generation != gen && asid_bits_limit < ASID_MAX_BITS) /* fl.asid_bits tests */
         printk("asid: rollover on cpu %u, generation %lu\n", c->arch.id,

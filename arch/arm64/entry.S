@@ -116,12 +116,12 @@ trap_common:
  * (SPSR_EL1.M[3:0] = 0) releases the big kernel lock first (kernel/bkl.c). */
     .globl  trap_return
 trap_return:
-    ldr     x23, [sp, #TF_ELR + 8]
-    tst     x23, #0xf
-    b.ne    1f
     adrp    x22, smp_on
     ldrb    w22, [x22, :lo12:smp_on]
     cbz     w22, 1f
+    ldr     x23, [sp, #TF_ELR + 8]
+    tst     x23, #0xf
+    b.ne    1f
     bl      kernel_exit_user
 1:  ldp     x22, x23, [sp, #TF_ELR]
     msr     elr_el1, x22

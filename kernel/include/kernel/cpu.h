@@ -50,8 +50,14 @@ void bkl_unlock(void);
 /* Holding the BKL: makes cpu c enter the kernel and wait, and returns once it does (it then
  * runs no user code until it gets the lock; if its TTBR0 holds a dead space, it drops it). */
 void smp_stall(cpu_t *c);
-/* Kernel entry from EL0: takes the BKL; if this CPU's thread was killed meanwhile, leaves it. */
-void kernel_enter(void);
+/* Kernel entry from EL0: takes the BKL; if this CPU's thread was killed meanwhile, leaves it.
+ * One CPU: nothing to do (one load and a branch on the system-call path). */
+void kernel_enter_smp(void);
+static inline void kernel_enter(void)
+{
+    if (__builtin_expect(smp_on, 0))
+        kernel_enter_smp();
+}
 /* entry.S, on every return to EL0: releases the BKL. */
 void kernel_exit_user(void);
 

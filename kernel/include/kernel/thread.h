@@ -103,8 +103,25 @@ __attribute__((noreturn)) void sched_exit_dead(void);
 void sched_preempt_point(void);
 /* Frees the thread that died while current, once we are off its stack. */
 void sched_reap(void);
-/* Loads next's address space, FP/SIMD access and TLS in place of prev's (switch paths). */
-void sched_handover(thread_t *prev, thread_t *next);
+void sched_fpu_handover_smp(cpu_t *c, thread_t *prev, thread_t *next);
+/* Loads next's address space, FP/SIMD access and TLS in place of prev's (both switch paths;
+ * inline: it is on the IPC fast path). */
+static inline void sched_handover(thread_t *prev, thread_t *next)
+{
+    cpu_t *c = this_cpu();
+    if (!next->kernel && c->active_space != next->space)
+        space_activate(next->space);
+    if (__builtin_expect(smp_on, 0))
+        sched_fpu_handover_smp(c, prev, next);
+    else if ((prev == c->fpu_owner) != (next == c->fpu_owner) || prev->kernel)
+        arch_fpu_enable(next == c->fpu_owner); /* one CPU: the lazy switch as it always was */
+    next->state = TS_RUNNING;
+    next->cpu = c->arch.id;
+    if (next->slice == 0)
+        next->slice = TIMESLICE_TICKS;
+    c->cur = next;
+    arch_tls_switch(&prev->tls, next->tls);
+}
 /* Whether sched_preempt_point has anything to do (checked inline on every return to EL0). */
 static inline bool sched_work_pending(void)
 {
@@ -122,7 +139,7 @@ static inline unsigned sched_highest_ready(void)
 /* Whether t's affinity allows the calling CPU. */
 static inline bool thread_may_run_here(const thread_t *t)
 {
-    return (t->affinity >> cpu_id()) & 1;
+    return !smp_on || ((t->affinity >> cpu_id()) & 1);
 }
 /* No CPU's FP/SIMD registers belong to t any more (it is dying). */
 void sched_fpu_forget(thread_t *t);

@@ -25,11 +25,15 @@ typedef struct arch_cpu {
 _Static_assert(__builtin_offsetof(arch_cpu_t, ovf_sp) == ARCH_CPU_OVF_SP, "entry.S offset");
 _Static_assert(__builtin_offsetof(arch_cpu_t, ovf_stack) == ARCH_CPU_OVF_STACK, "entry.S offset");
 
-/* volatile: a thread switch can move the caller to another CPU between two reads. */
+/* Not volatile, so the compiler may reuse one read within straight-line code; the dummy
+ * memory input makes every call that may write memory (a thread switch, after which the
+ * caller may resume on another CPU, is one) force a fresh read, as Linux's
+ * __my_cpu_offset does. */
+extern const char arch_percpu_dep;
 static inline void *arch_percpu(void)
 {
     void *p;
-    __asm__ volatile("mrs %0, tpidr_el1" : "=r"(p));
+    __asm__("mrs %0, tpidr_el1" : "=r"(p) : "m"(arch_percpu_dep));
     return p;
 }
 
