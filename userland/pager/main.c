@@ -298,8 +298,10 @@ int main(int argc, char **argv)
         printf("pager: cannot start the watcher thread\n");
         return 1;
     }
-    if (srv.verbose)
+    if (srv.verbose) {
+        pager_set_observer(srv.pager, fault_observe, &srv);
         printf("pager: serving\n");
+    }
 
     fl_msg_t m = {.tag = 0};
     for (;;) {

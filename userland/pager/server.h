@@ -136,5 +136,8 @@ int swap_in(void *ctx, uint64_t slot, uint64_t frame);
 
 /* fault.c: fills *m with the fault reply */
 void fault_handle(server_t *srv, client_t *c, fl_msg_t *m);
+/* libpager's observer for -v: one line per fault decision (client, access, address, action). */
+void fault_observe(void *arg, pager_space_t *ps, uint64_t addr, pager_access_t acc,
+                   const pager_fault_result_t *res);
 
 #endif
