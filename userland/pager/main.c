@@ -94,6 +94,12 @@ static fl_handle_t new_client(client_t *parent, fl_msg_t *m)
 static void stats(client_t *caller, fl_msg_t *m)
 {
     client_t *t = m->w[1] ? client_by_id(&srv, m->w[1]) : caller;
+    if (m->w[0] == PAGER_STATS_ASYNC && !m->w[1] && !caller) {
+        async_stats_t as;
+        async_stats(&as);
+        reply(m, (long)as.started, as.completed, as.pending, as.first_others);
+        return;
+    }
     if (m->w[0] == PAGER_STATS_CACHE && !m->w[1] && !caller) {
         pager_cache_stats_t cs;
         pager_cache_stats(srv.pager, &cs);
@@ -263,6 +269,8 @@ int main(int argc, char **argv)
             limit = strtoull(argv[++i], NULL, 0);
         else if (strcmp(argv[i], "-S") == 0 && i + 1 < argc)
             max_slots = strtoull(argv[++i], NULL, 0);
+        else if (strcmp(argv[i], "-H") == 0 && i + 1 < argc)
+            srv.async_hold = (unsigned)strtoull(argv[++i], NULL, 0);
         else if (strcmp(argv[i], "-a") == 0 && i + 1 < argc)
             srv.ahead = (unsigned)strtoull(argv[++i], NULL, 0);
     }
@@ -304,9 +312,11 @@ int main(int argc, char **argv)
     }
 
     fl_msg_t m = {.tag = 0};
+    bool owe_nothing = false; /* the last fault waits for a read: receive without replying */
     for (;;) {
         fl_handle_t close_after = 0;
-        long r = fl_reply_recv(srv.ep, &m);
+        long r = owe_nothing ? fl_recv(srv.ep, &m) : fl_reply_recv(srv.ep, &m);
+        owe_nothing = false;
         if (r < 0) {
             if (r == FL_EPEER)
                 break;
@@ -318,7 +328,17 @@ int main(int argc, char **argv)
         if (label == FL_LABEL_PAGE_FAULT || label == FL_LABEL_EXCEPTION) {
             if (label == FL_LABEL_EXCEPTION)
                 c = NULL; /* not a paging matter: the kernel stops and reports the thread */
+            if (label == FL_LABEL_PAGE_FAULT && async_fault(&srv, c, &m)) {
+                owe_nothing = true; /* answered by its token when the read completes */
+                continue;
+            }
             fault_handle(&srv, c, &m);
+            if (async_answered(&srv, c)) {
+                fl_reply(&m); /* this one first, then the fault that waited */
+                async_release(&srv);
+                m.tag = 0;
+                continue;
+            }
             if (stock_low()) {
                 /* Off the fault path: the client runs on while the pager refills. */
                 fl_reply(&m);
@@ -326,6 +346,9 @@ int main(int argc, char **argv)
                 m.tag = 0;
                 continue;
             }
+        } else if (label == PAGER_MSG_IO && m.badge == PAGER_BADGE_IO) {
+            async_complete(&srv);
+            m.tag = FL_TAG(PAGER_REPLY, 0, 0);
         } else if (label == PAGER_MSG_ENDED && m.badge == PAGER_BADGE_WATCH) {
             client_reap(&srv, m.w[0]);
             m.tag = FL_TAG(PAGER_REPLY, 0, 0);
