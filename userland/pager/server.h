@@ -9,6 +9,7 @@
  *   fault.c    one page fault: libpager's decision turned into a fault reply
  *   files.c    file mappings: the file server session, the file table, file_read
  *   swap.c     swap_out / swap_in on a virtio-blk disk (pager -s)
+ *   async.c    swap-ins read asynchronously, their faults answered by reply token
  *
  * One thread serves everything (libpager is not thread-safe); a second one only waits for
  * process-end notifications and forwards them as PAGER_MSG_ENDED.
