@@ -405,3 +405,25 @@ Test(iface, discard_frees_swap_slots)
     client_free(&c);
     env_fini(&e);
 }
+
+/* ---- pager_cache_has -------------------------------------------------------------------- */
+
+Test(iface, cache_has_every_cached_page)
+{
+    env_t e;
+    env_sparse(&e, true);
+    client_t c = client_new(&e);
+    uint64_t va;
+    cr_assert_eq(pager_map_file(c.space, BASE, 64 * PG, RW, PAGER_MAP_PRIVATE, FILE, 0, &va), 0);
+    for (int p = 0; p < 64; p += 3) {
+        cr_assert_not(pager_cache_has(e.pager, FILE, p * PG));
+        rd(&c, va + p * PG);
+        cr_assert(pager_cache_has(e.pager, FILE, p * PG), "page %d", p);
+        cr_assert_not(pager_cache_has(e.pager, FILE + 1, p * PG));
+    }
+    cr_assert_not(pager_cache_has(e.pager, FILE, PG));
+    client_free(&c);
+    cr_assert_eq(pager_cache_trim(e.pager), 22);
+    cr_assert_not(pager_cache_has(e.pager, FILE, 0));
+    env_fini(&e);
+}

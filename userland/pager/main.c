@@ -100,6 +100,12 @@ static void stats(client_t *caller, fl_msg_t *m)
         reply(m, (long)as.started, as.completed, as.pending, as.first_others);
         return;
     }
+    if (m->w[0] == PAGER_STATS_AFILE && !m->w[1] && !caller) {
+        uint64_t started, completed;
+        afile_stats(&started, &completed);
+        reply(m, (long)started, completed, 0, 0);
+        return;
+    }
     if (m->w[0] == PAGER_STATS_CACHE && !m->w[1] && !caller) {
         pager_cache_stats_t cs;
         pager_cache_stats(srv.pager, &cs);
@@ -301,6 +307,7 @@ int main(int argc, char **argv)
         return 1;
     }
     files_init(&srv, swap ? 0 : fl_start_handle(1), ipcbuf);
+    afile_init(&srv, ipcbuf);
     fl_thread_t wt;
     if (fl_thread_spawn(&wt, watcher, (void *)(uintptr_t)watch_ep, FL_PRIORITY_DEFAULT) < 0) {
         printf("pager: cannot start the watcher thread\n");
@@ -328,7 +335,8 @@ int main(int argc, char **argv)
         if (label == FL_LABEL_PAGE_FAULT || label == FL_LABEL_EXCEPTION) {
             if (label == FL_LABEL_EXCEPTION)
                 c = NULL; /* not a paging matter: the kernel stops and reports the thread */
-            if (label == FL_LABEL_PAGE_FAULT && async_fault(&srv, c, &m)) {
+            if (label == FL_LABEL_PAGE_FAULT &&
+                (async_fault(&srv, c, &m) || afile_fault(&srv, c, &m))) {
                 owe_nothing = true; /* answered by its token when the read completes */
                 continue;
             }
@@ -346,6 +354,9 @@ int main(int argc, char **argv)
                 m.tag = 0;
                 continue;
             }
+        } else if (label == PAGER_MSG_FILEIO && m.badge == PAGER_BADGE_FILEIO) {
+            afile_complete(&srv);
+            m.tag = FL_TAG(PAGER_REPLY, 0, 0);
         } else if (label == PAGER_MSG_IO && m.badge == PAGER_BADGE_IO) {
             async_complete(&srv);
             m.tag = FL_TAG(PAGER_REPLY, 0, 0);

@@ -10,6 +10,7 @@
  *   files.c    file mappings: the file server session, the file table, file_read
  *   swap.c     swap_out / swap_in on a virtio-blk disk (pager -s)
  *   async.c    swap-ins read asynchronously, their faults answered by reply token
+ *   afile.c    file pages read by a reader thread while other faults are served
  *
  * One thread serves everything (libpager is not thread-safe); a second one only waits for
  * process-end notifications and forwards them as PAGER_MSG_ENDED.
@@ -126,6 +127,16 @@ const report_t *report_find(const server_t *srv, uint64_t id);
 /* files.c */
 void files_init(server_t *srv, fl_handle_t files_ep, fl_ipc_buffer_t *ipc);
 long files_open(server_t *srv, const uint64_t name[4], uint64_t *size);
+/* Another session (its buffer at va), for the reader thread: its endpoint, or 0. */
+fl_handle_t files_attach(server_t *srv, fl_ipc_buffer_t *ipc, uint64_t va);
+/* READ of one page into session's buffer: 0 or an error. */
+long files_session_read(fl_handle_t session, uint64_t file_id, uint64_t offset);
+/* Asynchronous file reads (afile.c): as async_fault / async_complete / async_take. */
+void afile_init(server_t *srv, fl_ipc_buffer_t *ipc);
+bool afile_fault(server_t *srv, client_t *c, const fl_msg_t *m);
+void afile_complete(server_t *srv);
+bool afile_take(uint64_t file, uint64_t off, uint64_t frame);
+void afile_stats(uint64_t *started, uint64_t *completed);
 const file_ent_t *files_find(const server_t *srv, uint64_t id);
 int files_read(void *ctx, uint64_t file_id, uint64_t offset, uint64_t frame);
 /* libpager's file_write: the write-back of a dirty shared page (disk files only). */

@@ -244,6 +244,8 @@ uint64_t pager_frames_in_use(const pager_t *pager);
  * backend is out of frames.
  */
 void pager_cache_stats(const pager_t *pager, pager_cache_stats_t *out);
+/* Whether the page cache holds file page (file_id, offset): a fault there needs no read. */
+bool pager_cache_has(const pager_t *pager, uint64_t file_id, uint64_t offset);
 /* Free every cached page that no space maps; returns how many. */
 uint64_t pager_cache_trim(pager_t *pager);
 
