@@ -255,11 +255,13 @@ static fl_handle_t request(client_t *c, uint64_t badge, fl_msg_t *m)
 }
 
 /*
- * pager [-v] [-s] [-l FRAMES] [-S SLOTS] [-a PAGES]: -v logs every fault; -s: start handle 1
+ * pager [-v] [-s] [-l FRAMES] [-S SLOTS] [-a PAGES] [-H N]: -v logs every fault; -s: start handle 1
  * is a blkdrv endpoint whose disk is the swap device (else it is the file server's); -l: evict
  * before holding more than FRAMES frames; -S: use at most SLOTS swap slots; -a: map at most
  * PAGES pages after the faulting one in the same reply (read-ahead of files, map-ahead of
- * sequential anonymous writes; default and maximum READ_AHEAD - 1, 0: one page per fault).
+ * sequential anonymous writes; default and maximum READ_AHEAD - 1, 0: one page per fault);
+ * -H N (tests only): hold the answer to the first asynchronous swap-in until N faults of other
+ * clients were answered after it started (async.c).
  */
 int main(int argc, char **argv)
 {
