@@ -1,8 +1,9 @@
 /*
- * The fuzz driver, run by init with fl.fuzz=START,COUNT,CALLS[,AVOID[,v]] (see fuzz.h):
+ * The fuzz driver, run by init with fl.fuzz=START,COUNT,CALLS[,AVOID[,OPTS]] (see fuzz.h):
  * seeds START..START+COUNT-1, CALLS system calls each. AVOID is a hex mask of issue items to
- * steer clear of (FZ_AVOID), "known" for every known one, or absent for none; "v" makes the
- * worker print each call before making it (to replay one seed).
+ * steer clear of (FZ_AVOID), "known" for every known one, or absent for none. OPTS: "v" makes
+ * the worker print each call before making it (to replay one seed); "tN" stops after N
+ * seconds.
  *
  * Per seed: a pool with a small quota, the worker spawned in it with the shared page mapped
  * in, a watch on its process, a deadline. Then teardown and the checks: the worker's process
@@ -233,7 +234,9 @@ int fuzz_run(const char *spec)
     unsigned avoid = 0;
     if (nf > 3)
         avoid = strcmp(f[3], "known") == 0 ? FZ_AVOID_ALL_KNOWN : (unsigned)strtoul(f[3], NULL, 16);
-    int verbose = nf > 4 && f[4][0] == 'v';
+    int verbose = nf > 4 && strchr(f[4], 'v');
+    const char *tl = nf > 4 ? strchr(f[4], 't') : NULL;
+    uint64_t limit = tl ? strtoull(tl + 1, NULL, 10) * HZ : 0; /* 0: no time limit */
 
     printf("FUZZ START: seeds %llu..%llu, %llu calls each, avoid %#x\n", (unsigned long long)start,
            (unsigned long long)(start + count - 1), (unsigned long long)calls, avoid);
@@ -243,7 +246,11 @@ int fuzz_run(const char *spec)
     run_seed(start, 0, avoid, 0, &warm);
     uint64_t t0 = ticks(), last = t0, total = 0, early = 0, failures = 0, done = 0;
     for (uint64_t seed = start; seed < start + count && failures < MAX_FAILURES; seed++) {
+        if (limit && ticks() - t0 >= limit)
+            break;
         outcome_t o;
+        /* One short line per seed, so a kernel panic names the seed that caused it. */
+        printf("fz seed %llu\n", (unsigned long long)seed);
         run_seed(seed, calls, avoid, verbose, &o);
         total += o.calls;
         early += o.early;
