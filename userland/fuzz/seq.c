@@ -97,7 +97,7 @@ static void seq_objects(void)
 {
     long pool = fz_sys(FL_SYS_POOL_CREATE, fz_pool, 4 + fz_below(20), 0, 0, 0, 0);
     fz_track(pool, FL_OBJ_POOL, fz_new_obj(), 0);
-    long sp = fz_sys(FL_SYS_SPACE_CREATE, pool > 0 ? (uint64_t)pool : fz_pool, 0, 0, 0, 0, 0);
+    long sp = fz_space_create(pool > 0 ? (uint64_t)pool : fz_pool);
     fz_track(sp, FL_OBJ_SPACE, fz_new_obj(), 0);
     long ep = fz_sys(FL_SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
     fz_track(ep, FL_OBJ_ENDPOINT, fz_new_obj(), 0);
@@ -176,7 +176,7 @@ static void seq_map(void)
 
 static void seq_exhaust(void)
 {
-    uint64_t quota = 2 + fz_below(30), limit = 0;
+    uint64_t quota = 2 + fz_below(30);
     long pool = fz_sys(FL_SYS_POOL_CREATE, fz_pool, quota, 0, 0, 0, 0);
     if (pool < 0)
         return;
@@ -184,13 +184,10 @@ static void seq_exhaust(void)
     unsigned n = 0;
     long sp = -1;
     for (unsigned i = 0; i < 24; i++) {
-        long used = fl_pool_info((fl_handle_t)pool, &limit);
         long r;
         switch (fz_below(4)) {
         case 0:
-            if (fz_avoid(5) && used >= 0 && limit - (uint64_t)used < 3)
-                continue; /* item 5 */
-            r = fz_sys(FL_SYS_SPACE_CREATE, (uint64_t)pool, 0, 0, 0, 0, 0);
+            r = fz_space_create((uint64_t)pool);
             if (r > 0)
                 sp = r;
             break;
@@ -384,7 +381,7 @@ static void seq_pager_child(void)
     pool = fz_sys(FL_SYS_POOL_CREATE, fz_pool, 12 + fz_below(28), 0, 0, 0, 0);
     if (pool < 0)
         return;
-    s = fz_sys(FL_SYS_SPACE_CREATE, (uint64_t)pool, 0, 0, 0, 0, 0);
+    s = fz_space_create((uint64_t)pool);
     ep = fz_sys(FL_SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
     long ntf = fz_sys(FL_SYS_NOTIFICATION_CREATE, 0, 0, 0, 0, 0, 0);
     fz_track(pool, FL_OBJ_POOL, fz_new_obj(), 0);

@@ -60,6 +60,8 @@ void fz_track(long h, unsigned type, unsigned obj, int keep);
 void fz_forget(fl_handle_t h);
 /* HANDLE_CLOSE, recorded, and the model updated. */
 long fz_close(fl_handle_t h);
+/* SPACE_CREATE, recorded, unless FZ_AVOID(5) says the pool is too close to its limit. */
+long fz_space_create(uint64_t pool);
 unsigned fz_new_obj(void);
 fz_handle_t *fz_lookup(fl_handle_t h);
 /* A tracked handle of this type (any type if type is 0), or 0 if there is none. */
