@@ -187,12 +187,17 @@ FL_TEST(hostile_client_pool_last_frame)
  * refused, and a child pool never gets more than its parent has. */
 FL_TEST(hostile_client_pool_wrap)
 {
-    long pool;
+    long pool, sp;
     CHECK_OK(pool, fl_pool_create(fl_pool(), 64));
     test_handle(pool);
     CHECK_EQ(fl_pool_create((fl_handle_t)pool, ~0ULL), FL_ENOMEM);
+    /* With something charged (a space: 2 frames), used + frames wraps in pool_charge. */
+    CHECK_OK(sp, fl_space_create((fl_handle_t)pool));
+    test_handle(sp);
+    CHECK_EQ(fl_pool_create((fl_handle_t)pool, ~0ULL), FL_ENOMEM);
     CHECK_EQ(fl_pool_create((fl_handle_t)pool, ~0ULL - 1), FL_ENOMEM);
     CHECK_EQ(fl_pool_create((fl_handle_t)pool, 1ULL << 63), FL_ENOMEM);
+    CHECK_EQ(fl_handle_close((fl_handle_t)sp), FL_OK);
     CHECK_EQ(fl_pool_info((fl_handle_t)pool, NULL), 0);
     return NULL;
 }

@@ -210,6 +210,7 @@ FL_TEST(hostile_pager_overlap_self)
     long r;
 
     CHECK_OK(r, fl_vm_alloc(self, base, 2, FL_PROT_READ | FL_PROT_WRITE));
+    (void)r;
     for (unsigned i = 0; i < 2; i++)
         for (unsigned j = 0; j < 512; j++)
             ((volatile uint64_t *)(base + i * 4096))[j] = 0xa0 + i;
