@@ -208,6 +208,11 @@ out:
                  before, after, after - before);
         o->fail = o->why;
     }
+    if (!o->fail && shared.oracle[0]) {
+        snprintf(o->why, sizeof(o->why), "oracle after call %llu: %s",
+                 (unsigned long long)shared.oracle_call, shared.oracle);
+        o->fail = o->why;
+    }
     const char *dead = alive();
     if (!o->fail && dead) {
         snprintf(o->why, sizeof(o->why), "kernel: %s", dead);

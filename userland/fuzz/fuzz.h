@@ -49,9 +49,11 @@ typedef struct fz_call {
 typedef struct fz_shared {
     uint64_t magic;
     uint64_t seed;
-    uint64_t calls; /* calls made so far (also the index of the next ring slot) */
-    uint64_t done;  /* 1 once the worker finished all its calls */
-    uint64_t where; /* what the worker is doing: a short tag (FZ_WHERE_*) */
+    uint64_t calls;       /* calls made so far (also the index of the next ring slot) */
+    uint64_t done;        /* 1 once the worker finished all its calls */
+    uint64_t where;       /* what the worker is doing: 0 random calls, 1.. a sequence (seq.c) */
+    uint64_t oracle_call; /* the call after which the first oracle failure was seen */
+    char oracle[128];     /* the first answer that breaks the documented ABI, or empty */
     fz_call_t ring[FZ_RING];
 } fz_shared_t;
 

@@ -275,6 +275,22 @@ static const void *child_setup(mbox_t *mb, int self, uint64_t data)
     return fn;
 }
 
+/* The child's DEBUG_WRITE calls (fk_syscall) returned what syscalls.md allows: the length,
+ * FL_EFAULT after a fail reply, FL_EINVAL for a range outside user space. Item 3 of issue 11
+ * shows here as the buffer's address coming back. */
+static void check_syscall_results(const mbox_t *mb, const fl_msg_t *done)
+{
+    for (unsigned i = 0; i < 2; i++) {
+        long got = (long)done->w[i];
+        if (i == 1 && !mb->arg2)
+            break;
+        if (got != (long)mb->arg && got != FL_EFAULT && got != FL_EINVAL)
+            fz_oracle("DEBUG_WRITE %u of a paged child returned %#lx (buffer %#llx, %llu bytes)",
+                      i + 1, got, (unsigned long long)(i ? mb->arg2 : mb->addr),
+                      (unsigned long long)mb->arg);
+    }
+}
+
 /* One reply to a fault message m (from a child in space s, faulting near data). Returns 1 if
  * the client is certainly gone now (a rejected reply, a fail reply). *next is set when the
  * reply was a REPLY_RECV that already received the next message. */
@@ -455,6 +471,8 @@ static void seq_pager_child(void)
             break;
         }
         if (label == FK_LABEL_DONE) {
+            if (syscall)
+                check_syscall_results(mb, &m);
             fl_msg_t ok = {.tag = FL_TAG(0, 0, 0)};
             fz_ipc(FL_SYS_REPLY, 0, &ok);
             continue;
@@ -522,6 +540,8 @@ static void seq_pager_self(void)
         if (fz_ipc(FL_SYS_RECV, (fl_handle_t)ep, &m) < 0)
             break;
         if (FL_TAG_LABEL(m.tag) == FK_LABEL_DONE) {
+            if (fn == fk_syscall)
+                check_syscall_results(mb, &m);
             fl_msg_t ok = {.tag = FL_TAG(0, 0, 0)};
             fz_ipc(FL_SYS_REPLY, 0, &ok);
             break; /* it exits */

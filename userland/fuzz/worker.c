@@ -18,6 +18,7 @@
 #include <fl/runtime.h>
 #include <fl/thread.h>
 #include <fl/vm.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,8 +58,43 @@ static fz_call_t *record(uint64_t nr, const uint64_t a[6])
     return c;
 }
 
+void fz_oracle(const char *fmt, ...)
+{
+    if (fz_sh->oracle[0])
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(fz_sh->oracle, sizeof(fz_sh->oracle), fmt, ap);
+    va_end(ap);
+    fz_sh->oracle_call = fz_sh->calls;
+}
+
+/* Calls that return a new handle on success. */
+static int returns_handle(uint64_t nr)
+{
+    switch (nr) {
+    case FL_SYS_HANDLE_DUP:
+    case FL_SYS_HANDLE_MINT:
+    case FL_SYS_HANDLE_GIVE:
+    case FL_SYS_POOL_CREATE:
+    case FL_SYS_SPACE_CREATE:
+    case FL_SYS_THREAD_CREATE:
+    case FL_SYS_ENDPOINT_CREATE:
+    case FL_SYS_NOTIFICATION_CREATE: return 1;
+    default: return 0;
+    }
+}
+
 static long finish(fz_call_t *c, long r)
 {
+    /* Answers the ABI rules out, whatever the arguments: an error code outside errors.h, a
+     * handle value outside the handle format (syscalls.md, Handles). */
+    if (r < 0 && r < FL_EIO)
+        fz_oracle("nr %llu returned %ld, not an fl_err_t", (unsigned long long)c->nr, r);
+    if (r > 0 && returns_handle(c->nr) && (r >> 24 || (r & 0xff) == 0 || (r & 0xff) > 128))
+        fz_oracle("nr %llu returned %#lx, not a handle", (unsigned long long)c->nr, r);
+    if (r == 0 && returns_handle(c->nr))
+        fz_oracle("nr %llu returned 0, never a valid handle", (unsigned long long)c->nr);
     c->ret = r;
     fz_sh->calls++;
     if (fz_cfg.verbose)

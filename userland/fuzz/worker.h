@@ -46,6 +46,10 @@ long fz_sys(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uin
 /* An IPC call (SEND, RECV, CALL, REPLY, REPLY_RECV) with *m in and out, recorded. */
 long fz_ipc(uint64_t nr, fl_handle_t ep, fl_msg_t *m);
 
+/* Records the first answer of the kernel that breaks its documented ABI (the driver reports
+ * the seed as failing). */
+void fz_oracle(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* The handle model: what the main thread holds, with the object each names. */
 #define FZ_OBJ_SELF    1u /* the worker's own space */
 #define FZ_OBJ_UNKNOWN 0u /* arrived over IPC: could be anything of its type */
