@@ -122,7 +122,9 @@ long fz_ipc(uint64_t nr, fl_handle_t ep, fl_msg_t *m)
 
 unsigned fz_new_obj(void)
 {
-    return next_obj++ & 0xffff ? next_obj - 1 : (next_obj = 2, next_obj++);
+    if (next_obj > 0xffff) /* identities are 16 bits; 0 and 1 are FZ_OBJ_UNKNOWN and _SELF */
+        next_obj = 2;
+    return next_obj++;
 }
 
 fz_handle_t *fz_lookup(fl_handle_t h)
