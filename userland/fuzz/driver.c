@@ -76,28 +76,37 @@ static const char *alive(void)
     return NULL;
 }
 
+/* The deadline watcher: one thread at priority 0 for the whole run (a thread per seed would
+ * be freed only once it ran again, after the seed's frame count was taken). It runs only when
+ * init and the worker are blocked or idle, which is exactly when a hang shows; init, at a
+ * higher priority, changes the fields only while it does not wait, so no lock is needed. */
 typedef struct deadline {
     fl_handle_t ntf, space;
     uint64_t at;
-    volatile int stop;
+    volatile int armed;
 } deadline_t;
 
 static deadline_t deadline;
+static fl_thread_t deadline_thread;
+static int have_deadline_thread;
 
 static void deadline_fn(void *arg)
 {
     deadline_t *d = arg;
-    /* The worker may replace the driver's watch with its own (SPACE_WATCH keeps one), so the
-     * space's status is checked here too. */
-    while (!d->stop && ticks() < d->at) {
-        if (fl_space_status(d->space, NULL) == 1) {
-            fl_signal(d->ntf, 1);
-            return;
+    for (;;) {
+        if (d->armed) {
+            /* The worker may replace the driver's watch with its own (SPACE_WATCH keeps one),
+             * so the space's status is checked here too. */
+            if (fl_space_status(d->space, NULL) == 1) {
+                d->armed = 0;
+                fl_signal(d->ntf, 1);
+            } else if (ticks() >= d->at) {
+                d->armed = 0;
+                fl_signal(d->ntf, 2);
+            }
         }
         fl_yield();
     }
-    if (!d->stop)
-        fl_signal(d->ntf, 2);
 }
 
 typedef struct outcome {
@@ -162,14 +171,10 @@ static void run_seed(uint64_t seed, uint64_t calls, unsigned avoid, int verbose,
     deadline.ntf = (fl_handle_t)watch;
     deadline.space = p.space;
     deadline.at = ticks() + 3 * HZ + calls / 20;
-    deadline.stop = 0;
-    fl_thread_t timer;
-    int have_timer = fl_thread_spawn(&timer, deadline_fn, &deadline, 0) == 0;
-    long bits = have_timer ? fl_wait((fl_handle_t)watch) : 1;
+    deadline.armed = 1;
+    long bits = fl_wait((fl_handle_t)watch);
+    deadline.armed = 0;
     int ended = bits > 0 && (bits & 1);
-    deadline.stop = 1;
-    if (have_timer)
-        fl_thread_join(&timer);
     o->calls = shared.calls;
     if (!ended) {
         snprintf(o->why, sizeof(o->why),
@@ -245,6 +250,13 @@ int fuzz_run(const char *spec)
 
     printf("FUZZ START: seeds %llu..%llu, %llu calls each, avoid %#x\n", (unsigned long long)start,
            (unsigned long long)(start + count - 1), (unsigned long long)calls, avoid);
+    if (!have_deadline_thread) {
+        if (fl_thread_spawn(&deadline_thread, deadline_fn, &deadline, 0) < 0) {
+            printf("FUZZ FAIL: cannot start the deadline thread\n");
+            return 1;
+        }
+        have_deadline_thread = 1;
+    }
     /* One seed of no calls first: the runtime keeps the page tables of its thread area and
      * spawn window after first use, which the leak check of the first seed would count. */
     outcome_t warm;

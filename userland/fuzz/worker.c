@@ -151,8 +151,9 @@ void fz_track(long h, unsigned type, unsigned obj, int keep)
 {
     if (h <= 0)
         return;
-    if (fz_lookup((fl_handle_t)h)) /* a value the model thought closed came back */
-        fz_forget((fl_handle_t)h);
+    if (fz_lookup((fl_handle_t)h))
+        return; /* a live value of ours: then the call answered for another table (a GIVE to
+                   a space the model could not tell from its own) */
     if (ntracked == MAX_TRACKED)
         close_some();
     if (ntracked == MAX_TRACKED) {
@@ -476,7 +477,8 @@ static void random_call(void)
             (!t || t->type == FL_OBJ_SPACE || t->type == FL_OBJ_THREAD) && !names_self(a[0]))
             return;
         r = fz_sys(nr, a[0], a[1], a[2], 0, 0, 0);
-        if (r > 0 && names_self(a[0]))
+        fz_handle_t *to = fz_lookup((fl_handle_t)a[0]);
+        if (r > 0 && to && to->type == FL_OBJ_SPACE && to->obj == FZ_OBJ_SELF)
             fz_track(r, t ? t->type : FL_OBJ_NONE, t ? t->obj : FZ_OBJ_UNKNOWN, 0);
         return;
     }
