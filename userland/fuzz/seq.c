@@ -31,12 +31,15 @@ typedef struct mbox {
 
 /* The sequences' own pages in the worker (a vital range for random calls): 16 source pages a
  * pager maps from, the mailboxes, the server's IPC buffer. */
-#define SEQ_VA       0x6000000000UL
-#define SEQ_SRC(i)   (SEQ_VA + (uint64_t)(i)*4096)
-#define SEQ_MBOX     (SEQ_VA + 16 * 4096)
-#define SEQ_SELFMBOX (SEQ_VA + 17 * 4096)
-#define SEQ_SRV_IPC  (SEQ_VA + 18 * 4096)
-#define SEQ_PAGES    19
+#define SEQ_VA      0x6000000000UL
+#define SEQ_SRC(i)  (SEQ_VA + (uint64_t)(i)*4096)
+#define SEQ_MBOX    (SEQ_VA + 16 * 4096)
+#define SEQ_SRV_IPC (SEQ_VA + 17 * 4096)
+/* Mailboxes of threads in the worker's own space, one per sequence in turn: a thread of an
+ * earlier sequence that has not run its last instructions yet still reads its own. */
+#define SEQ_SELFMBOXES  16
+#define SEQ_SELFMBOX(i) (SEQ_VA + (18 + (uint64_t)(i) % SEQ_SELFMBOXES) * 4096)
+#define SEQ_PAGES       (18 + SEQ_SELFMBOXES)
 
 #define LABEL_ENDED 0xe0d
 
@@ -323,10 +326,12 @@ static void check_syscall_results(const mbox_t *mb, const fl_msg_t *done)
         long got = (long)done->w[i];
         if (i == 1 && !mb->arg2)
             break;
+        uint64_t buf = i ? mb->arg2 : mb->addr;
         if (got != (long)mb->arg && got != FL_EFAULT && got != FL_EINVAL)
-            fz_oracle("DEBUG_WRITE %u of a paged child returned %#lx (buffer %#llx, %llu bytes)",
-                      i + 1, got, (unsigned long long)(i ? mb->arg2 : mb->addr),
-                      (unsigned long long)mb->arg);
+            fz_oracle("DEBUG_WRITE %u of a paged child returned %#lx (buffer %#llx, %llu bytes; "
+                      "in the worker: VM_PHYS %ld)",
+                      i + 1, got, (unsigned long long)buf, (unsigned long long)mb->arg,
+                      fl_syscall6(FL_SYS_VM_PHYS, fz_self, buf, fz_pool, 0, 0, 0));
     }
 }
 
@@ -557,15 +562,17 @@ out:
  * so every reply that lets it go on brings another message). */
 static void seq_pager_self(void)
 {
-    static mbox_t *const mb = (mbox_t *)SEQ_SELFMBOX;
+    static unsigned turn;
+    uint64_t mbva = SEQ_SELFMBOX(turn++);
+    mbox_t *const mb = (mbox_t *)mbva;
     long ep = fz_sys(FL_SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
     if (ep < 0)
         return;
     const void *fn = child_setup(mb, 1, FZ_PLAY_VA + 32 * 4096);
     long h = fz_sys(FL_SYS_HANDLE_MINT, (uint64_t)ep, 0xd0, FL_RIGHT_WRITE, 0, 0, 0);
     mb->ep = h > 0 ? (uint64_t)h : 0;
-    long t = fz_sys(FL_SYS_THREAD_CREATE, fz_self, (uint64_t)(uintptr_t)fn, SEQ_SELFMBOX + 4096,
-                    SEQ_SELFMBOX, FZ_PRIO, 0);
+    long t = fz_sys(FL_SYS_THREAD_CREATE, fz_self, (uint64_t)(uintptr_t)fn, mbva + 4096, mbva,
+                    FZ_PRIO, 0);
     int gone = t < 0 || h < 0;
     if (!gone) {
         for (unsigned which = 0; which < 2; which++)
@@ -574,7 +581,7 @@ static void seq_pager_self(void)
     }
     unsigned limit = 2 + (unsigned)fz_below(10);
     for (unsigned n = 0; !gone; n++) {
-        fl_msg_t m;
+        fl_msg_t m = {0};
         int have = 0;
         if (fz_ipc(FL_SYS_RECV, (fl_handle_t)ep, &m) < 0)
             break;

@@ -67,6 +67,8 @@ void fz_oracle(const char *fmt, ...)
     vsnprintf(fz_sh->oracle, sizeof(fz_sh->oracle), fmt, ap);
     va_end(ap);
     fz_sh->oracle_call = fz_sh->calls;
+    if (fz_cfg.verbose)
+        printf("fz   ORACLE: %s\n", fz_sh->oracle);
 }
 
 /* Calls that return a new handle on success. */
@@ -115,7 +117,13 @@ long fz_ipc(uint64_t nr, fl_handle_t ep, fl_msg_t *m)
     uint64_t a[6] = {ep, m->tag, m->w[0], m->w[1], m->w[2], m->w[3]};
     fz_call_t *c = record(nr, a);
     int receive = nr == FL_SYS_RECV || nr == FL_SYS_CALL || nr == FL_SYS_REPLY_RECV;
-    return finish(c, fl_ipc_trap(nr, ep, m, receive));
+    long r = finish(c, fl_ipc_trap(nr, ep, m, receive));
+    if (fz_cfg.verbose && receive && r >= 0)
+        printf("fz   <- tag %#llx (%#llx, %#llx, %#llx, %#llx) badge %#llx\n",
+               (unsigned long long)m->tag, (unsigned long long)m->w[0], (unsigned long long)m->w[1],
+               (unsigned long long)m->w[2], (unsigned long long)m->w[3],
+               (unsigned long long)m->badge);
+    return r;
 }
 
 /* --- the handle model ----------------------------------------------------------------------- */

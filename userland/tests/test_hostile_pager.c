@@ -265,3 +265,89 @@ FL_TEST(hostile_pager_overlap_self)
     return NULL;
 }
 #endif
+
+/* Threads of the pager's own space make a system call whose buffer is not mapped: the fault
+ * goes to their pager like any other (FL_FAULT_SYSCALL), and after a refused or fail reply the
+ * call returns FL_EFAULT, never a success that printed nothing. The first thread's reply is
+ * refused (a client range that wraps); the second thread must still see its fault. */
+static uint8_t self_mbox[4096] __attribute__((aligned(4096)));
+
+static const char *self_syscall_round(uint64_t buf, const fl_msg_t *reply, long reply_ret)
+{
+    fk_mbox_t *mb = (fk_mbox_t *)self_mbox;
+    const char *why;
+    fl_msg_t m;
+
+    memset(self_mbox, 0, sizeof(self_mbox));
+    mb->addr = buf;
+    mb->arg = 1;
+    long done = fl_handle_mint(fk_endpoint(), 0xd0, FL_RIGHT_WRITE);
+    CHECK(done > 0, "mint: %s", fl_strerror(done));
+    test_handle(done);
+    mb->ep = (uint64_t)done;
+    long t = fl_thread_create(fl_self_space(), (uint64_t)(uintptr_t)fk_syscall,
+                              (uint64_t)(uintptr_t)self_mbox + 4096, (uint64_t)(uintptr_t)self_mbox,
+                              FL_PRIORITY_DEFAULT);
+    CHECK(t > 0, "thread: %s", fl_strerror(t));
+    test_handle(t);
+    CHECK_EQ(fl_thread_set_handler((fl_handle_t)t, FL_HANDLER_PAGER, fk_endpoint()), FL_OK);
+    CHECK_EQ(fl_thread_set_handler((fl_handle_t)t, FL_HANDLER_EXCEPTION, fk_endpoint()), FL_OK);
+    CHECK_EQ(fl_thread_start((fl_handle_t)t), FL_OK);
+    CHECK_EQ(fl_recv(fk_endpoint(), &m), FL_OK);
+    if (FL_TAG_LABEL(m.tag) == FK_LABEL_DONE) {
+        uint64_t res = m.w[0];
+        if ((why = fk_release()))
+            return why;
+        return test_failf("no fault: DEBUG_WRITE on the unmapped %#llx returned %ld (%s)",
+                          (unsigned long long)buf, (long)res, fl_strerror((long)res));
+    }
+    CHECK(FL_TAG_LABEL(m.tag) == FL_LABEL_PAGE_FAULT && m.w[0] == buf &&
+              (FL_FAULT_FLAGS(m.w[3]) & FL_FAULT_SYSCALL),
+          "expected a syscall fault at %#llx, got tag %#llx w0 %#llx info %#llx",
+          (unsigned long long)buf, (unsigned long long)m.tag, (unsigned long long)m.w[0],
+          (unsigned long long)m.w[3]);
+    if (reply->tag == FL_TAG(FL_FAULT_REPLY_RESUME, 0, 0)) {
+        /* Resumed with nothing mapped: the copy runs again and faults again. */
+        CHECK_EQ(fl_reply(reply), FL_OK);
+        CHECK_EQ(fl_recv(fk_endpoint(), &m), FL_OK);
+        CHECK(FL_TAG_LABEL(m.tag) == FL_LABEL_PAGE_FAULT && m.w[0] == buf,
+              "after a resume with nothing mapped: tag %#llx w0 %#llx (DEBUG_WRITE result %ld), "
+              "expected the same fault again",
+              (unsigned long long)m.tag, (unsigned long long)m.w[0],
+              FL_TAG_LABEL(m.tag) == FK_LABEL_DONE ? (long)m.w[0] : 0L);
+        fl_msg_t fail = fk_reply_fail(FL_FAULT_FAIL_NO_REGION);
+        CHECK_EQ(fl_reply(&fail), FL_OK);
+    } else {
+        CHECK_EQ(fl_reply(reply), reply_ret);
+    }
+    CHECK_EQ(fl_recv(fk_endpoint(), &m), FL_OK);
+    CHECK(FL_TAG_LABEL(m.tag) == FK_LABEL_DONE, "expected done, got tag %#llx",
+          (unsigned long long)m.tag);
+    CHECK(m.w[0] == (uint64_t)(int64_t)FL_EFAULT,
+          "DEBUG_WRITE returned %ld (%s), expected FL_EFAULT", (long)m.w[0],
+          fl_strerror((long)m.w[0]));
+    if ((why = fk_release()))
+        return why;
+    for (int i = 0; i < 20; i++)
+        fl_yield(); /* the thread exits */
+    return NULL;
+}
+
+FL_TEST(hostile_pager_self_syscall)
+{
+    const uint64_t buf = 0x30003b0000ULL; /* in the warmed scratch block, never mapped */
+    const char *why;
+
+    if ((why = fk_setup()))
+        return why;
+    fl_msg_t wraps = fk_reply_map(~0xfffULL, fk_pages[0], 2, FL_PROT_READ);
+    if ((why = self_syscall_round(buf + 0x190, &wraps, FL_ERANGE)))
+        return fk_fail("refused reply", why);
+    fl_msg_t fail = fk_reply_fail(FL_FAULT_FAIL_NO_REGION);
+    if ((why = self_syscall_round(buf + 0x1190, &fail, FL_OK)))
+        return fk_fail("after a refused reply", why);
+    fl_msg_t resume = fk_reply_resume();
+    if ((why = self_syscall_round(buf + 0x2190, &resume, FL_OK)))
+        return fk_fail("resume", why);
+    return NULL;
+}
