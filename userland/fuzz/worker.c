@@ -181,14 +181,18 @@ fz_handle_t *fz_pick_tracked(unsigned type)
     return n ? &tracked[idx[fz_below(n)]] : NULL;
 }
 
-/* A space the worker made, named by no other handle it holds. */
+/* A space the worker made, named by no other handle it holds that could destroy it (with
+ * MANAGE: a copy with fewer rights cannot). */
 static int last_known_space(const fz_handle_t *t)
 {
     if (t->type != FL_OBJ_SPACE || t->obj == FZ_OBJ_SELF || t->obj == FZ_OBJ_UNKNOWN)
         return 0;
     for (unsigned i = 0; i < ntracked; i++)
-        if (&tracked[i] != t && tracked[i].obj == t->obj)
-            return 0;
+        if (&tracked[i] != t && tracked[i].obj == t->obj) {
+            long info = fl_handle_info(tracked[i].h);
+            if (info >= 0 && ((info >> 8) & FL_RIGHT_MANAGE))
+                return 0;
+        }
     return 1;
 }
 
