@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SEED_QUOTA   384 /* frames for one seed: the worker and everything it makes */
+#define SEED_QUOTA   512 /* frames for one seed: the worker and everything it makes */
 #define MAX_FAILURES 10
 #define HZ           100 /* FL_SYS_SYSTEM_INFO ticks per second */
 

@@ -232,7 +232,7 @@ static void seq_chain(void)
     long used = fl_pool_info(fz_pool, &limit);
     if (used < 0)
         return;
-    uint64_t spare = limit - (uint64_t)used, depth = 2 + fz_below(fz_avoid(4) ? 8 : 160);
+    uint64_t spare = limit - (uint64_t)used, depth = 2 + fz_below(fz_avoid(4) ? 8 : 200);
     if (depth * 2 + 8 > spare)
         depth = spare > 16 ? (spare - 8) / 2 : 0;
     if (depth < 2)
