@@ -19,7 +19,6 @@ extern char secondary_entry[];
 extern uint8_t kstack_overflow_stack[MAX_CPUS][4096];
 static volatile unsigned online_mask;
 static const platform_t *platform;
-const char arch_percpu_dep; /* percpu.h: never read, only named */
 
 uint64_t psci_cpu_on(const platform_t *plat, uint64_t mpidr, uint64_t entry, uint64_t ctx);
 

@@ -25,15 +25,13 @@ typedef struct arch_cpu {
 _Static_assert(__builtin_offsetof(arch_cpu_t, ovf_sp) == ARCH_CPU_OVF_SP, "entry.S offset");
 _Static_assert(__builtin_offsetof(arch_cpu_t, ovf_stack) == ARCH_CPU_OVF_STACK, "entry.S offset");
 
-/* Not volatile, so the compiler may reuse one read within straight-line code; the dummy
- * memory input makes every call that may write memory (a thread switch, after which the
- * caller may resume on another CPU, is one) force a fresh read, as Linux's
- * __my_cpu_offset does. */
-extern const char arch_percpu_dep;
+/* volatile: a thread switch can move the caller to another CPU between two reads (a
+ * memory-input trick as Linux's __my_cpu_offset uses is not safe here: with LTO the compiler
+ * sees that nothing writes the dummy input and would reuse a read across a switch). */
 static inline void *arch_percpu(void)
 {
     void *p;
-    __asm__("mrs %0, tpidr_el1" : "=r"(p) : "m"(arch_percpu_dep));
+    __asm__ volatile("mrs %0, tpidr_el1" : "=r"(p));
     return p;
 }
 
