@@ -3,9 +3,6 @@
  * buffers for every call that takes one, faults on kernel addresses, a pool exhausted at each
  * of its allocations, handles closed while other threads are blocked on them. Each case
  * checks the documented answer (docs/syscalls.md, ipc.md); the runner checks the frames.
- *
- * Tests behind FL_HOSTILE_PENDING hit defects of issue 11 that other branches fix; they are
- * left out of fl.test=all until those fixes are merged (see userland/fuzz/CMakeLists.txt).
  */
 #include "faultkit.h"
 #include <fl/layout.h>
@@ -173,7 +170,6 @@ FL_TEST(hostile_client_close_blocked)
     return NULL;
 }
 
-#if FL_HOSTILE_PENDING
 /* Issue 11 item 5: SPACE_CREATE in a pool with exactly one frame left refuses with FL_ENOMEM
  * (today its error path tears down a half-built space and panics). */
 FL_TEST(hostile_client_pool_last_frame)
@@ -205,4 +201,3 @@ FL_TEST(hostile_client_pool_wrap)
     CHECK_EQ(fl_pool_info((fl_handle_t)pool, NULL), 0);
     return NULL;
 }
-#endif

@@ -2,9 +2,6 @@
  * Hostile pagers (issue 11): the test is the pager of a faultkit child (faulttests/faultkit.h)
  * and answers as a buggy or malicious pager would. Each case checks the kernel's documented
  * answer (fault-protocol.md, ipc.md) and, through the runner, that every frame comes back.
- *
- * Tests behind FL_HOSTILE_PENDING hit defects of issue 11 that other branches fix; they are
- * left out of fl.test=all until those fixes are merged (see userland/fuzz/CMakeLists.txt).
  */
 #include "faultkit.h"
 #include <faultline/fault.h>
@@ -107,8 +104,9 @@ fail:
     return why;
 }
 
-/* A pager that receives a second fault before answering the first: the first client is
- * released (stopped, status -1) and the reply goes to the second, which goes on. */
+/* A pager that receives a second fault before answering the first: the first fault is held
+ * (docs/fault-protocol.md, "Asynchronous resolution"), the plain reply goes to the second
+ * client, and the first is answered later by its token; a second answer to it is refused. */
 FL_TEST(hostile_pager_second_fault)
 {
     fk_child_t *a, *b;
@@ -118,14 +116,13 @@ FL_TEST(hostile_pager_second_fault)
     fk_fill(0, 0x500);
     if ((why = fk_setup()) || (why = read_fault_at(&a, 0, 0, &m)))
         return why;
+    uint64_t token_a = fl_fault_token(&m);
     fk_mbox_t mb = {.addr = FK_DATA_VA + 8};
     if ((why = fk_child_new(&b, 1, fk_read, &mb, FK_PAGER)) || (why = fk_child_start(b)) ||
         (why = fk_recv(&m)))
         return why;
     CHECK(m.badge == FK_BADGE_PAGER(1), "expected child 1's fault, got badge %#llx",
           (unsigned long long)m.badge);
-    if ((why = fk_expect_end(a, -1)))
-        return fk_fail("the first client", why);
     fl_msg_t map = fk_reply_map(FK_DATA_VA, fk_pages[0], 1, FL_PROT_READ);
     CHECK_EQ(fl_reply(&map), FL_OK);
     if ((why = fk_expect_done(b, &m)))
@@ -133,6 +130,13 @@ FL_TEST(hostile_pager_second_fault)
     CHECK(m.w[0] == 0x501, "the second client read %#llx", (unsigned long long)m.w[0]);
     if ((why = fk_expect_end(b, 0)))
         return why;
+    CHECK_EQ(fl_fault_reply(token_a, &map), FL_OK);
+    CHECK_EQ(fl_fault_reply(token_a, &map), FL_ENOENT);
+    if ((why = fk_expect_done(a, &m)))
+        return fk_fail("the held client", why);
+    CHECK(m.w[0] == 0x500, "the held client read %#llx", (unsigned long long)m.w[0]);
+    if ((why = fk_expect_end(a, 0)))
+        return fk_fail("the held client", why);
     fk_child_free(a);
     fk_child_free(b);
     return NULL;
@@ -168,7 +172,6 @@ FL_TEST(hostile_pager_unmaps_source)
     return fk_expect_end(c, 0);
 }
 
-#if FL_HOSTILE_PENDING
 /* Issue 11 item 3: a syscall whose user copy faulted, answered through REPLY_RECV (the fast
  * path), must finish as on the slow path: DEBUG_WRITE returns its length. */
 FL_TEST(hostile_pager_syscall_fastpath)
@@ -264,7 +267,6 @@ FL_TEST(hostile_pager_overlap_self)
     CHECK_EQ(fl_vm_unmap(self, base, 3), FL_OK);
     return NULL;
 }
-#endif
 
 /* Threads of the pager's own space make a system call whose buffer is not mapped: the fault
  * goes to their pager like any other (FL_FAULT_SYSCALL), and after a refused or fail reply the
