@@ -4,10 +4,11 @@
  *
  * The input picks a configuration (zero page, page cache, swap slots, frame limit, a backend
  * frame limit) and then operations on up to MAX_SPACES clients: map a region (anonymous or
- * file, private or shared) at one of NREG fixed places, unmap or protect page ranges, read and
- * write bytes, fork, exit, evict, trim the cache, sync, harvest, prefetch, and make the
- * backend's next map call fail. The backend here is a simulated MMU and frame pool that aborts
- * on any misuse (a free of a mapped frame, a copy onto itself, an unmap of nothing, ...).
+ * file, private or shared, or a guard) at one of NREG fixed places, unmap or protect page
+ * ranges, read and write bytes, fork, exit, evict, trim the cache, sync, harvest, prefetch, and
+ * make one of the backend's next map, read (file or swap) or write (file or swap) calls fail. The
+ * backend here is a simulated MMU and frame pool that aborts on any misuse (a free of a mapped
+ * frame, a copy onto itself, an unmap of nothing, ...).
  *
  * The model knows, for every page of every client, where its bytes live: the client's own
  * copy (private memory), an object shared by fork (shared anonymous memory), or the file page
@@ -15,9 +16,10 @@
  * the cached frame). After every operation each page the simulated MMU maps must hold the
  * model's bytes, and a frame mapped writable anywhere may be mapped elsewhere only by pages of
  * the same identity (copy-on-write isolation). Every read compares the byte with the model; a
- * fault may fail only as the model says (no region, no permission) or out of memory when
- * memory is limited or a map failed. At the end every client exits, the pager is destroyed,
- * every frame must be back, and the disk must hold every byte written to a shared file.
+ * fault may fail only as the model says (no region, guard, no permission), out of memory when
+ * memory is limited or a map failed, or with an I/O error when a read failed. At the end every
+ * client exits, the pager is destroyed, every frame must be back, and the disk must hold every byte
+ * written to a shared file.
  */
 #include <string.h>
 
@@ -54,7 +56,11 @@ typedef struct backend {
     uint32_t mapcount[MAX_FRAMES + 1];
     uint64_t free_ids[MAX_FRAMES];
     unsigned nfree, next_id, in_use, limit;
-    int fail_map;          /* the fail_map-th next map call fails */
+    int fail_map; /* the fail_map-th next map call fails */
+    int fail_io;  /* the same for file_read and swap_in */
+    unsigned io_failures;
+    int fail_write; /* the same for file_write and swap_out */
+    unsigned write_failures;
     unsigned map_failures; /* map calls failed on purpose so far */
     uint8_t disk[NFILES][FPAGES][SLOTS];
     uint8_t swap[MAX_SWAP][SLOTS];
@@ -68,6 +74,16 @@ static uint8_t *frame_data(uint64_t id)
 {
     CHECK(id >= 1 && id <= MAX_FRAMES && be.frame[id]);
     return be.frame[id];
+}
+
+/* Whether this call of a hook is the one told to fail. */
+static bool inject(int *countdown, unsigned *failures)
+{
+    if (*countdown > 0 && --*countdown == 0) {
+        ++*failures;
+        return true;
+    }
+    return false;
 }
 
 static int b_alloc(void *ctx, uint64_t *out)
@@ -120,10 +136,8 @@ static mmu_pte_t *mmu_pte(void *space, uint64_t va)
 static int b_map(void *ctx, void *space, uint64_t va, uint64_t frame, unsigned prot)
 {
     (void)ctx;
-    if (be.fail_map > 0 && --be.fail_map == 0) {
-        be.map_failures++;
+    if (inject(&be.fail_map, &be.map_failures))
         return PAGER_ENOMEM;
-    }
     frame_data(frame);
     CHECK(prot && !(prot & ~PAGER_PROT_ALL));
     mmu_pte_t *e = mmu_pte(space, va);
@@ -182,6 +196,8 @@ static bool file_page(uint64_t file, uint64_t off, unsigned *f, unsigned *p)
 static int b_file_read(void *ctx, uint64_t file, uint64_t off, uint64_t frame)
 {
     (void)ctx;
+    if (inject(&be.fail_io, &be.io_failures))
+        return PAGER_EIO;
     unsigned f, p;
     CHECK(file_page(file, off, &f, &p));
     uint8_t *d = frame_data(frame);
@@ -194,6 +210,8 @@ static int b_file_read(void *ctx, uint64_t file, uint64_t off, uint64_t frame)
 static int b_file_write(void *ctx, uint64_t file, uint64_t off, uint64_t frame)
 {
     (void)ctx;
+    if (inject(&be.fail_write, &be.write_failures))
+        return PAGER_EIO;
     unsigned f, p;
     CHECK(file_page(file, off, &f, &p));
     uint8_t *d = frame_data(frame);
@@ -205,6 +223,8 @@ static int b_file_write(void *ctx, uint64_t file, uint64_t off, uint64_t frame)
 static int b_swap_out(void *ctx, uint64_t slot, uint64_t frame)
 {
     (void)ctx;
+    if (inject(&be.fail_write, &be.write_failures))
+        return PAGER_EIO;
     CHECK(slot < be.swap_slots);
     uint8_t *d = frame_data(frame);
     for (unsigned i = 0; i < SLOTS; i++)
@@ -216,6 +236,8 @@ static int b_swap_out(void *ctx, uint64_t slot, uint64_t frame)
 static int b_swap_in(void *ctx, uint64_t slot, uint64_t frame)
 {
     (void)ctx;
+    if (inject(&be.fail_io, &be.io_failures))
+        return PAGER_EIO;
     CHECK(slot < be.swap_slots && be.swap_written[slot]);
     uint8_t *d = frame_data(frame);
     memset(d, 0, PG);
@@ -241,7 +263,14 @@ static const pager_ops_t ops = {
 
 /* ---- the model --------------------------------------------------------------------------- */
 
-typedef enum kind { K_NONE, K_ANON_PRIV, K_ANON_SHARED, K_FILE_PRIV, K_FILE_SHARED } kind_t;
+typedef enum kind {
+    K_NONE,
+    K_ANON_PRIV,
+    K_ANON_SHARED,
+    K_FILE_PRIV,
+    K_FILE_SHARED,
+    K_GUARD,
+} kind_t;
 
 typedef struct mpage {
     uint8_t kind, prot;
@@ -275,7 +304,8 @@ static uint8_t *model_bytes(client_t *c, unsigned i)
     case K_ANON_SHARED: return objs[m->obj];
     case K_FILE_PRIV: return m->copied ? m->own : files[m->file][m->fpage];
     case K_FILE_SHARED: return files[m->file][m->fpage];
-    case K_NONE: break;
+    case K_NONE:
+    case K_GUARD: break;
     }
     return NULL;
 }
@@ -296,29 +326,46 @@ static uint64_t identity(const client_t *c, unsigned i)
     return 1ULL << 56 | (uint64_t)c->uid << 16 | i;
 }
 
+/* Per frame during check_all: the identity of its first mapping, whether any mapping of it is
+ * writable and whether they are of different identities (stamped, so nothing is cleared). */
+static struct {
+    uint32_t stamp;
+    bool writable, mixed;
+    uint64_t id;
+} fmap[MAX_FRAMES + 1];
+static uint32_t stamp;
+
 /* Every mapped page holds the model's bytes; writable frames are not shared across identities. */
 static void check_all(void)
 {
     CHECK(pager_frames_in_use(pager) == be.in_use);
+    stamp++;
+    uint64_t touched[MAX_SPACES * NPAGES];
+    unsigned ntouched = 0;
     for (unsigned a = 0; a < nclients; a++) {
         client_t *c = &clients[a];
         for (unsigned i = 0; i < NPAGES; i++) {
             mmu_pte_t *e = &c->mmu->pte[i];
             if (!e->frame)
                 continue;
-            CHECK(c->page[i].kind != K_NONE);
+            CHECK(c->page[i].kind != K_NONE && c->page[i].kind != K_GUARD);
             CHECK(!(e->prot & ~c->page[i].prot)); /* never more rights than the region */
             uint8_t *d = frame_data(e->frame), *want = model_bytes(c, i);
             for (unsigned s = 0; s < SLOTS; s++)
                 CHECK(d[s * (PG / SLOTS)] == want[s]);
-            if (!(e->prot & PAGER_PROT_WRITE))
-                continue;
-            for (unsigned b = 0; b < nclients; b++)
-                for (unsigned j = 0; j < NPAGES; j++)
-                    if ((b != a || j != i) && clients[b].mmu->pte[j].frame == e->frame)
-                        CHECK(identity(&clients[b], j) == identity(c, i));
+            uint64_t id = identity(c, i);
+            if (fmap[e->frame].stamp != stamp) {
+                fmap[e->frame].stamp = stamp;
+                fmap[e->frame].id = id;
+                fmap[e->frame].writable = fmap[e->frame].mixed = false;
+                touched[ntouched++] = e->frame;
+            }
+            fmap[e->frame].mixed |= fmap[e->frame].id != id;
+            fmap[e->frame].writable |= (e->prot & PAGER_PROT_WRITE) != 0;
         }
     }
+    for (unsigned k = 0; k < ntouched; k++)
+        CHECK(!(fmap[touched[k]].writable && fmap[touched[k]].mixed)); /* COW isolation */
 }
 
 /* ---- operations -------------------------------------------------------------------------- */
@@ -341,7 +388,7 @@ static uint8_t *access_page(client_t *c, unsigned i, unsigned slot, pager_access
     unsigned need = need_of(acc);
     mpage_t *m = &c->page[i];
     uint64_t va = BASE + (uint64_t)i * PG + slot * (PG / SLOTS);
-    unsigned failures = be.map_failures;
+    unsigned failures = be.map_failures, io = be.io_failures;
     for (int tries = 0; tries < 3; tries++) {
         mmu_pte_t *e = &c->mmu->pte[i];
         if (e->frame && e->prot & need) {
@@ -356,14 +403,18 @@ static uint8_t *access_page(client_t *c, unsigned i, unsigned slot, pager_access
         if (r.outcome == PAGER_FAULT_BAD) {
             if (m->kind == K_NONE)
                 CHECK(r.reason == PAGER_BAD_NO_REGION);
+            else if (m->kind == K_GUARD)
+                CHECK(r.reason == PAGER_BAD_GUARD);
             else if (!(m->prot & need))
                 CHECK(r.reason == PAGER_BAD_NO_PERMISSION);
+            else if (r.reason == PAGER_BAD_IO)
+                CHECK(be.io_failures != io);
             else
                 CHECK(r.reason == PAGER_BAD_OUT_OF_MEMORY &&
-                      (memory_limited() || be.map_failures != failures || be.fail_map));
+                      (memory_limited() || be.map_failures != failures));
             return NULL;
         }
-        CHECK(m->kind != K_NONE && m->prot & need);
+        CHECK(m->kind != K_NONE && m->kind != K_GUARD && m->prot & need);
         if (r.outcome == PAGER_FAULT_MAPPED)
             CHECK(r.page == (va & ~(uint64_t)(PG - 1)) && r.prot & need);
     }
@@ -396,7 +447,7 @@ static void op_write(client_t *c, unsigned i, unsigned slot, uint8_t v)
 static void op_map(client_t *c, unsigned reg, unsigned how, unsigned prot, unsigned fsel)
 {
     unsigned first = reg * RPAGES, len = 1 + (how >> 4) % RPAGES;
-    kind_t kind = (kind_t)(1 + how % 4);
+    kind_t kind = (kind_t)(1 + how % 5);
     if (!cfg.page_cache && kind == K_FILE_SHARED)
         kind = K_FILE_PRIV; /* shared file pages need the page cache to be one page */
     unsigned file = fsel % NFILES, fpage0 = (fsel / NFILES) % (FPAGES - len + 1);
@@ -408,7 +459,9 @@ static void op_map(client_t *c, unsigned reg, unsigned how, unsigned prot, unsig
         PAGER_MAP_FIXED |
         (kind == K_ANON_SHARED || kind == K_FILE_SHARED ? PAGER_MAP_SHARED : PAGER_MAP_PRIVATE);
     int rc;
-    if (kind == K_ANON_PRIV || kind == K_ANON_SHARED)
+    if (kind == K_GUARD)
+        rc = pager_map_guard(c->space, va, (uint64_t)len * PG);
+    else if (kind == K_ANON_PRIV || kind == K_ANON_SHARED)
         rc = pager_map_anon(c->space, va, (uint64_t)len * PG, prot, flags, &got);
     else
         rc = pager_map_file(c->space, va, (uint64_t)len * PG, prot, flags, file + 1,
@@ -417,7 +470,7 @@ static void op_map(client_t *c, unsigned reg, unsigned how, unsigned prot, unsig
         CHECK(rc == PAGER_EEXIST);
         return;
     }
-    CHECK(rc == 0 && got == va);
+    CHECK(rc == 0 && (kind == K_GUARD || got == va));
     for (unsigned i = first; i < first + len; i++) {
         mpage_t *m = &c->page[i];
         memset(m, 0, sizeof(*m));
@@ -446,12 +499,14 @@ static void op_protect(client_t *c, unsigned i, unsigned n, unsigned prot)
 {
     if (i + n > NPAGES)
         n = NPAGES - i;
-    bool all = true;
-    for (unsigned k = i; k < i + n; k++)
-        all &= c->page[k].kind != K_NONE;
+    int want = 0; /* the first hole or guard in address order decides */
+    for (unsigned k = i; k < i + n && !want; k++)
+        want = c->page[k].kind == K_NONE    ? PAGER_ENOENT
+               : c->page[k].kind == K_GUARD ? PAGER_EPERM
+                                            : 0;
     int rc = pager_protect(c->space, BASE + (uint64_t)i * PG, (uint64_t)n * PG, prot);
-    if (!all) {
-        CHECK(rc == PAGER_ENOENT);
+    if (want) {
+        CHECK(rc == want);
         return;
     }
     CHECK(rc == 0);
@@ -473,10 +528,11 @@ static void op_fork(client_t *parent)
     if (nclients == MAX_SPACES)
         return;
     client_t *c = new_client();
-    unsigned failures = be.map_failures;
+    unsigned failures = be.map_failures, io = be.io_failures;
     int rc = pager_fork(parent->space, c->mmu, &c->space);
     if (rc != 0) {
-        CHECK(rc == PAGER_ENOMEM && (memory_limited() || be.map_failures != failures));
+        CHECK((rc == PAGER_ENOMEM && (memory_limited() || be.map_failures != failures)) ||
+              (rc == PAGER_EIO && be.io_failures != io));
         for (unsigned i = 0; i < NPAGES; i++)
             CHECK(!c->mmu->pte[i].frame);
         free(c->mmu);
@@ -500,8 +556,9 @@ static void op_sync(client_t *c, unsigned i, unsigned n)
 {
     if (i + n > NPAGES)
         n = NPAGES - i;
+    unsigned failures = be.write_failures;
     long rc = pager_sync(c->space, BASE + (uint64_t)i * PG, (uint64_t)n * PG);
-    CHECK(rc >= 0 && rc <= (long)n);
+    CHECK((rc >= 0 && rc <= (long)n) || (rc == PAGER_EIO && be.write_failures != failures));
 }
 
 static void op_prefetch(client_t *c, unsigned i, unsigned max)
@@ -597,7 +654,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 11: op_sync(c, page, 1 + b % NPAGES); break;
         case 12: op_harvest(c, page); break;
         case 13: op_prefetch(c, page, b % 8); break;
-        case 14: be.fail_map = 1 + a % 3; break;
+        case 14:
+            if (b % 3 == 0)
+                be.fail_map = 1 + a % 3;
+            else if (b % 3 == 1)
+                be.fail_io = 1 + a % 3;
+            else
+                be.fail_write = 1 + a % 3;
+            break;
         default:
             for (unsigned i = 0; i < NPAGES; i++)
                 op_read(c, i, slot);
@@ -605,7 +669,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         check_all();
     }
-    be.fail_map = 0;
+    be.fail_map = be.fail_io = be.fail_write = 0;
     teardown();
     return 0;
 }
