@@ -33,6 +33,7 @@ frame_rec_t *frame_get(pager_t *pager)
         }
     }
     f->shares = 1;
+    f->dirty = false;
     pager->frames++;
     return f;
 }
