@@ -10,6 +10,7 @@
  */
 #include <arch/context.h>
 #include <arch/fastpath_offsets.h>
+#include <faultline/errors.h>
 #include <faultline/ipc.h>
 #include <faultline/syscall.h>
 #include <kernel/asid.h>
@@ -24,18 +25,28 @@ extern thread_t *fpu_owner;
 
 uint8_t fastpath_mode = FP_MODE_ASM;
 
+extern uint8_t fastpath_calls[FL_SYS_COUNT]; /* arch/arm64/fastpath.S */
+
 void fastpath_init(const char *bootargs)
 {
     char v[8];
-    if (!bootargs_get(bootargs, "fl.fastpath", v, sizeof(v)))
-        return;
-    if (v[0] == 'o' && v[1] == 'f') /* off */
-        fastpath_mode = FP_MODE_OFF;
-    else if (v[0] == 'c' && !v[1])
-        fastpath_mode = FP_MODE_C;
-    printk("fastpath: %s\n", fastpath_mode == FP_MODE_OFF ? "off (general path only)"
-                             : fastpath_mode == FP_MODE_C ? "C only"
-                                                          : "assembly and C");
+    if (bootargs_get(bootargs, "fl.fastpath", v, sizeof(v))) {
+        if (v[0] == 'o' && v[1] == 'f') /* off */
+            fastpath_mode = FP_MODE_OFF;
+        else if (v[0] == 'c' && !v[1])
+            fastpath_mode = FP_MODE_C;
+        printk("fastpath: %s\n", fastpath_mode == FP_MODE_OFF ? "off (general path only)"
+                                 : fastpath_mode == FP_MODE_C ? "C only"
+                                                              : "assembly and C");
+    }
+    if (fastpath_mode == FP_MODE_ASM) {
+        fastpath_calls[FL_SYS_HANDLE_INFO] = FP_CALL_LEAF;
+        fastpath_calls[FL_SYS_CALL] = FP_CALL_CALL;
+        fastpath_calls[FL_SYS_REPLY_RECV] = FP_CALL_REPLY_RECV;
+    } else if (fastpath_mode == FP_MODE_C) {
+        fastpath_calls[FL_SYS_CALL] = FP_CALL_C;
+        fastpath_calls[FL_SYS_REPLY_RECV] = FP_CALL_C;
+    }
 }
 
 /* arch/arm64/fastpath.S reads these structures by offset (arch/fastpath_offsets.h). */
@@ -88,7 +99,7 @@ FP_CHECK(FL_SYS_HANDLE_INFO, FP_SYS_HANDLE_INFO);
 FP_CHECK(FL_SYS_CALL, FP_SYS_CALL);
 FP_CHECK(FL_SYS_REPLY_RECV, FP_SYS_REPLY_RECV);
 FP_CHECK(FL_SYS_COUNT, FP_SYS_COUNT);
-FP_CHECK(FL_SYS_COUNT <= 64, 1); /* fastpath.S tests a 64-bit mask of call numbers */
+FP_CHECK(FL_ENOSYS, -10);
 
 /* Switch to next's user context; this thread resumes later through its trap frame. */
 static __attribute__((noreturn)) void switch_user(thread_t *prev, thread_t *next)

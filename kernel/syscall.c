@@ -283,16 +283,6 @@ static const syscall_fn syscalls[FL_SYS_COUNT] = {
     [FL_SYS_SPACE_STATUS] = sys_space_status,
 };
 
-/* The calls arch/arm64/fastpath.S runs with only x0-x18 and x30 saved: they only read
- * kernel state and answer in x0 (no blocking, no user memory, no other register read or
- * written). Returns whether the scheduler has work, so that the caller saves the whole
- * frame before it runs. */
-bool syscall_leaf(trap_frame_t *tf)
-{
-    tf->x[0] = tf->x[8] == FL_SYS_HANDLE_INFO ? (uint64_t)sys_handle_info(tf) : (uint64_t)FL_ENOSYS;
-    return sched_work_pending();
-}
-
 void syscall_dispatch(trap_frame_t *tf)
 {
     uint64_t nr = tf->x[8];

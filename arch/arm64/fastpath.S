@@ -3,11 +3,10 @@
  * synchronous exceptions from AArch64 EL0 comes here with x0/x1 saved in a trap frame on the
  * kernel stack. This file saves only what each case needs:
  *
- * - A system call that only reads kernel state and answers in x0 (HANDLE_INFO, an unknown
- *   number): x0-x18 and x30 are saved (what a C function may clobber), the handler runs, and
- *   the same registers come back. x19-x29, SP_EL0, ELR and SPSR never leave the CPU. If the
- *   handler made scheduling work (a preemption is due), the rest of the frame is saved then —
- *   x19-x29 are still the user's, C preserved them — and the usual return runs.
+ * - HANDLE_INFO (a system call that only reads kernel state and answers in x0): the handler in
+ *   kernel/syscall_leaf.c is compiled to preserve x9-x29, so x0-x9 and x30 are all that is
+ *   saved and restored; x10-x29, SP_EL0, ELR and SPSR never leave the CPU. An unknown number
+ *   (FL_ENOSYS) is answered here.
  * - CALL and REPLY_RECV with a registers-only message (tag: no handles, at most 4 words) to a
  *   thread that is already waiting: the whole frame is saved (the caller blocks, and a blocked
  *   thread is always resumed through its frame), the checks of kernel/fastpath.c are done in
@@ -46,7 +45,7 @@
     str     \reg, [\tmp, :lo12:current]
     .endm
 
-/* The part of the frame from x10 on (x0-x9 are saved already). */
+/* The part of the frame from x10 on (x0-x9 are saved already), for a system call. */
     .macro  save_from_x10
     stp     x10, x11, [sp, #TF_X(10)]
     stp     x12, x13, [sp, #TF_X(12)]
@@ -63,9 +62,7 @@
     mrs     x22, elr_el1
     mrs     x23, spsr_el1
     stp     x22, x23, [sp, #TF_ELR]
-    mrs     x24, esr_el1
-    mrs     x25, far_el1
-    stp     x24, x25, [sp, #TF_ESR]
+    stp     x7, xzr, [sp, #TF_ESR]          /* x7 = ESR_EL1; FAR means nothing after an SVC */
     .endm
 
 /* x13 = the endpoint named by handle w0 in space x10's table with right \bit, x12 = its
@@ -146,6 +143,13 @@
     stp     \badge, xzr, [\to, #TF_X(6)]
     .endm
 
+/* fastpath_calls[n]: what the entry does with call number n (FP_CALL_*); fastpath_init()
+ * (kernel/fastpath.c) fills it for the mode. 0 for every other call: C. */
+    .data
+    .globl  fastpath_calls
+fastpath_calls:
+    .fill   FP_SYS_COUNT, 1, 0
+
     .text
     .balign 64
     .globl  fastpath_el0_sync
@@ -155,73 +159,48 @@ fastpath_el0_sync:
     stp     x6, x7, [sp, #TF_X(6)]
     stp     x8, x9, [sp, #TF_X(8)]
     KERNEL_ENTER_LOCK
-    mrs     x9, esr_el1
-    lsr     x9, x9, #26
+    mrs     x7, esr_el1                     /* x7 is saved; the frame gets ESR from it */
+    lsr     x9, x7, #26
     cmp     x9, #0x15                       /* EC: SVC from AArch64 */
     b.ne    el0_sync_partial                /* a fault or a trap: entry.S, trap.c */
     cmp     x8, #FP_SYS_COUNT
-    b.hs    .Lleaf                          /* unknown: FL_ENOSYS */
-    movz    x9, #((1 << FP_SYS_HANDLE_INFO) & 0xffff)
-    movk    x9, #(((1 << FP_SYS_CALL) | (1 << FP_SYS_REPLY_RECV)) >> 16), lsl #16
-    lsr     x9, x9, x8
-    tst     x9, #1
-    b.eq    el0_svc_partial                 /* every other call: entry.S, syscall.c */
+    b.hs    .Lunknown
+    adr     x9, fastpath_calls              /* what to do with each call number */
+    ldrb    w9, [x9, x8]
+    cbz     w9, el0_svc_partial             /* most calls: entry.S, syscall.c */
+    cmp     w9, #FP_CALL_CALL
+    b.eq    .Lcall
+    b.lo    .Lleaf
+    cmp     w9, #FP_CALL_REPLY_RECV
+    b.eq    .Lreply_recv
+    b       el0_svc_partial_c               /* fl.fastpath=c: the C fast path first */
+
+/* An unknown number: FL_ENOSYS, nothing else changes (x7-x9 were used). */
+.Lunknown:
     adrp    x9, fastpath_mode
     ldrb    w9, [x9, :lo12:fastpath_mode]
-    cbnz    w9, el0_svc_partial             /* fl.fastpath=c or off */
-    cmp     x8, #FP_SYS_CALL
-    b.eq    .Lcall
-    cmp     x8, #FP_SYS_REPLY_RECV
-    b.eq    .Lreply_recv
-    /* fall through: HANDLE_INFO */
-
-/* A call that only reads: syscall_leaf() answers in the frame's x0. */
-.Lleaf:
-    stp     x10, x11, [sp, #TF_X(10)]
-    stp     x12, x13, [sp, #TF_X(12)]
-    stp     x14, x15, [sp, #TF_X(14)]
-    stp     x16, x17, [sp, #TF_X(16)]
-    str     x18, [sp, #TF_X(18)]
-    str     x30, [sp, #TF_X(30)]
-    mov     x0, sp
-    bl      syscall_leaf                    /* returns whether the scheduler has work */
-    cbnz    w0, .Lleaf_sched
-    ldp     x0, x1, [sp, #TF_X(0)]
-    ldp     x2, x3, [sp, #TF_X(2)]
-    ldp     x4, x5, [sp, #TF_X(4)]
+    cbnz    w9, el0_svc_partial             /* fl.fastpath=c or off: syscall.c */
+    mov     x0, #-10                        /* FL_ENOSYS */
     ldp     x6, x7, [sp, #TF_X(6)]
     ldp     x8, x9, [sp, #TF_X(8)]
-    ldp     x10, x11, [sp, #TF_X(10)]
-    ldp     x12, x13, [sp, #TF_X(12)]
-    ldp     x14, x15, [sp, #TF_X(14)]
-    ldp     x16, x17, [sp, #TF_X(16)]
-    ldr     x18, [sp, #TF_X(18)]
-    ldr     x30, [sp, #TF_X(30)]
     add     sp, sp, #TF_SIZE
     KERNEL_EXIT_UNLOCK
     eret
 
-/* A preemption is due (or a thread died): complete the frame and leave the usual way. */
-.Lleaf_sched:
-    str     x19, [sp, #TF_X(19)]
-    stp     x20, x21, [sp, #TF_X(20)]
-    stp     x22, x23, [sp, #TF_X(22)]
-    stp     x24, x25, [sp, #TF_X(24)]
-    stp     x26, x27, [sp, #TF_X(26)]
-    stp     x28, x29, [sp, #TF_X(28)]
-    mrs     x21, sp_el0
-    str     x21, [sp, #TF_SP_EL0]
-    mrs     x22, elr_el1
-    mrs     x23, spsr_el1
-    stp     x22, x23, [sp, #TF_ELR]
-    mrs     x24, esr_el1
-    mrs     x25, far_el1
-    stp     x24, x25, [sp, #TF_ESR]
-    stp     x29, x22, [sp, #-16]!           /* frame record, as entry.S builds */
-    mov     x29, sp
-    bl      sched_preempt_point
-    add     sp, sp, #16
-    b       trap_return
+/* HANDLE_INFO: syscall_leaf.c answers on the registers alone (it preserves x9-x29); x1-x8
+ * and x30 come back from the frame. It makes no scheduling work, so nothing else is due. */
+.Lleaf:
+    str     x30, [sp, #TF_X(30)]
+    bl      syscall_leaf_handle_info
+    ldr     x1, [sp, #TF_X(1)]
+    ldp     x2, x3, [sp, #TF_X(2)]
+    ldp     x4, x5, [sp, #TF_X(4)]
+    ldp     x6, x7, [sp, #TF_X(6)]
+    ldp     x8, x9, [sp, #TF_X(8)]
+    ldr     x30, [sp, #TF_X(30)]
+    add     sp, sp, #TF_SIZE
+    KERNEL_EXIT_UNLOCK
+    eret
 
 /* Declined after the whole frame was saved: C, from the C fast path on. */
 .Ldecline:

@@ -211,6 +211,32 @@ static const char *session(int s, unsigned srv_prio, unsigned cli_prio)
     x.call_ep = test_handle(call);
     CHECK_OK(nr, fl_handle_dup(x.recv_ep, FL_RIGHT_READ));
     x.no_right = test_handle(nr);
+    /* HANDLE_INFO (valid, stale, slot 0) and an unknown number: x0 the answer, nothing else
+     * changed (the assembly path runs these on a partial frame). */
+    const struct {
+        uint64_t nr, x0;
+        long want;
+    } leaf[] = {
+        {FL_SYS_HANDLE_INFO, x.recv_ep, FL_OBJ_ENDPOINT | (long)FL_RIGHTS_ALL << 8},
+        {FL_SYS_HANDLE_INFO, x.no_right, FL_OBJ_ENDPOINT | (long)FL_RIGHT_READ << 8},
+        {FL_SYS_HANDLE_INFO, x.recv_ep + 0x100, FL_EBADH},
+        {FL_SYS_HANDLE_INFO, 0, FL_EBADH},
+        {FL_SYS_COUNT, 0, FL_ENOSYS},
+        {0x12345678, 0, FL_ENOSYS},
+    };
+    for (unsigned i = 0; i < sizeof(leaf) / sizeof(leaf[0]); i++) {
+        uint64_t q[32];
+        fill(q, 3, i);
+        q[0] = leaf[i].x0;
+        q[8] = leaf[i].nr;
+        fp_svc(q);
+        CHECK((long)q[0] == leaf[i].want, "call %#lx: x0 = %ld, expected %ld",
+              (unsigned long)leaf[i].nr, (long)q[0], leaf[i].want);
+        for (unsigned k = 1; k < 31; k++)
+            CHECK(q[k] == (k == 8 ? leaf[i].nr : pattern(3, i, k)), "call %#lx: x%u changed",
+                  (unsigned long)leaf[i].nr, k);
+        fnv(q, 31);
+    }
     long r = 0;
     CHECK_OK(r, fl_thread_spawn(test_thread(&st), server, &x, srv_prio));
     if (cli_prio) {

@@ -66,4 +66,11 @@
 #define FP_MODE_C   1 /* fl.fastpath=c: the C fast path only */
 #define FP_MODE_OFF 2 /* fl.fastpath=off: neither, the general path (ipc.c) for everything */
 
+/* fastpath_calls[] entries: what fastpath.S does with a call number */
+#define FP_CALL_GENERAL    0 /* save the rest of the frame, syscall_dispatch */
+#define FP_CALL_LEAF       1 /* partial frame, syscall_leaf */
+#define FP_CALL_CALL       2 /* the CALL fast path */
+#define FP_CALL_REPLY_RECV 3 /* the REPLY_RECV fast path */
+#define FP_CALL_C          4 /* fl.fastpath=c: the C fast path, then syscall_dispatch */
+
 #endif
