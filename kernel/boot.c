@@ -2,6 +2,7 @@
 #include <arch/arch.h>
 #include <faultline/errors.h>
 #include <kernel/boot.h>
+#include <kernel/fault.h>
 #include <kernel/page.h>
 #include <kernel/pool.h>
 #include <kernel/bootargs.h>
@@ -96,6 +97,7 @@ void kernel_tick(void)
 {
     ticks_seen++;
     sched_tick();
+    fault_deadline_tick(); /* the kernel is consistent here: EL0 or the idle loop was interrupted */
 }
 
 void boot_run(const platform_t *plat)

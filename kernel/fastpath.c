@@ -148,6 +148,7 @@ static void copy_message(const trap_frame_t *from, trap_frame_t *to, uint64_t ba
     to->x[5] = words > 3 ? from->x[5] : 0;
     to->x[6] = badge;
     to->x[7] = 0;
+    to->x[8] = 0;
 }
 
 /* Takes the first waiting receiver of ep if it may run now. */
@@ -191,6 +192,7 @@ void fastpath_fault(endpoint_t *ep, uint64_t badge)
     to->x[5] = self->fault_msg[4];
     to->x[6] = badge;
     to->x[7] = self->fault_msg[5];
+    to->x[8] = self->id;
     r->reply_to = self;
     self->replier = r;
     self->state = TS_REPLY;
@@ -218,7 +220,8 @@ void fastpath_try(trap_frame_t *tf)
     if (tf->x[8] == FL_SYS_REPLY_RECV) {
         endpoint_t *ep = endpoint_of(tf, FL_RIGHT_READ, &badge);
         thread_t *c = self->reply_to;
-        if (!ep || ep->closed || ep->senders || !c || c->state != TS_REPLY || c->replier != self)
+        if (!ep || ep->closed || ep->senders || ep->events || !c || c->state != TS_REPLY ||
+            c->replier != self)
             return;
         if (c->prio < self->prio || c->prio < sched_highest_ready())
             return;

@@ -80,6 +80,19 @@ void fault_abandon(thread_t *client, const char *why)
     stop(client);
 }
 
+void fault_timed_out(thread_t *client, const char *why)
+{
+    report(client, "unresolved", why);
+    if (client->fault_in_syscall) {
+        stop(client);
+        client->tf->x[0] = (uint64_t)(int64_t)FL_ETIMEDOUT; /* the call fails, with the reason */
+        return;
+    }
+    client->in_fault = false;
+    client->space->exit_status = FL_ETIMEDOUT; /* the typed reason, if the process ends */
+    thread_kill(client);
+}
+
 /* Builds the pending fault message of t. */
 static void set_message(thread_t *t, const fault_decoded_t *d, uint64_t pc, uint64_t esr)
 {
@@ -150,6 +163,7 @@ bool fault_user_copy(const esr_info_t *e, uint64_t far)
     set_message(t, &d, t->tf->elr, e->raw);
     t->in_fault = true;
     t->fault_in_syscall = true;
+    fault_deadline_arm(t, t->pager);
     arch_restart_user(t->tf, send_syscall_fault);
 }
 
@@ -192,6 +206,7 @@ void fault_handle(trap_frame_t *tf)
     }
     t->in_fault = true;
     uint64_t badge = d.to_pager ? t->pager_badge : t->exc_badge;
+    fault_deadline_arm(t, ep);
     fastpath_fault(ep, badge); /* returns only if the pager is not waiting */
     ipc_send(ep, badge, true);
     /* Back here once resolved: resume with the registers untouched. */
@@ -251,7 +266,8 @@ static int map_reply(thread_t *pager, thread_t *client, const fault_reply_t *r, 
         return err;
     for (uint64_t i = 0; i < r->pages && !err; i++) {
         const vs_mapping_t *m = &src[i];
-        unsigned flags = (m->counted ? 0 : VS_NOREF) | (m->device ? VS_DEVICE : 0);
+        unsigned flags = (m->counted ? 0 : VS_NOREF) | (m->device ? VS_DEVICE : 0) |
+                         VS_PAGER; /* only a pager may change it now (space_pagers.c) */
         if (space_map_frame(client->space, r->client_va + i * PAGE_SIZE, m->pa, r->prot, flags)) {
             err = FL_ENOMEM;
             *why = "out of memory for page tables";

@@ -6,6 +6,7 @@
 #include <arch/arch.h>
 #include <arch/vspace.h>
 #include <faultline/errors.h>
+#include <faultline/fault.h>
 #include <faultline/ipc.h>
 #include <faultline/types.h>
 #include <kernel/fault.h>
@@ -104,6 +105,7 @@ static void transfer(thread_t *from, thread_t *to, uint64_t badge)
             to->tf->x[1 + i] = from->fault_msg[i];
         to->tf->x[6] = badge;
         to->tf->x[7] = from->fault_msg[5];
+        to->tf->x[8] = from->id; /* which thread faulted */
         return;
     }
     uint64_t tag = from->tf->x[1];
@@ -114,6 +116,7 @@ static void transfer(thread_t *from, thread_t *to, uint64_t badge)
         to->tf->x[2 + i] = i < words ? from->tf->x[2 + i] : 0;
     to->tf->x[6] = badge;
     to->tf->x[7] = 0;
+    to->tf->x[8] = 0;
     if (words > FL_MSG_REG_WORDS) {
         fl_ipc_buffer_t *src = ipc_buffer(from), *dst = ipc_buffer(to);
         if (src && dst)
@@ -183,9 +186,54 @@ int ipc_send(endpoint_t *ep, uint64_t badge, bool is_call)
     return FL_OK;
 }
 
+/* Writes pager event ev into t's registers as a received message and releases it. */
+static void deliver_event(thread_t *t, space_pager_t *ev)
+{
+    trap_frame_t *tf = t->tf;
+    tf->x[0] = 0;
+    tf->x[1] = FL_TAG(FL_LABEL_SPACE_ENDED, 2, 0);
+    tf->x[2] = ev->space->id;
+    tf->x[3] = (uint64_t)(int64_t)ev->status;
+    tf->x[4] = tf->x[5] = 0;
+    tf->x[6] = ev->badge;
+    tf->x[7] = tf->x[8] = 0;
+    kobj_put(&ev->space->obj);
+}
+
+static space_pager_t *pop_event(endpoint_t *ep)
+{
+    space_pager_t *ev = ep->events;
+    ep->events = ev->next_event;
+    if (!ep->events)
+        ep->events_tail = NULL;
+    ev->next_event = NULL;
+    return ev;
+}
+
+void endpoint_post_event(endpoint_t *ep, space_pager_t *ev)
+{
+    if (ep->receivers) {
+        thread_t *r = q_pop(&ep->receivers);
+        r->ep = NULL;
+        deliver_event(r, ev);
+        sched_ready(r);
+        return;
+    }
+    ev->next_event = NULL;
+    if (ep->events_tail)
+        ep->events_tail->next_event = ev;
+    else
+        ep->events = ev;
+    ep->events_tail = ev;
+}
+
 int ipc_recv(endpoint_t *ep)
 {
     thread_t *self = current;
+    if (!ep->senders && ep->events) { /* an event is a message nobody waits to be answered */
+        deliver_event(self, pop_event(ep));
+        return IPC_BLOCKED;
+    }
     if (!ep->senders) {
         self->state = TS_RECV;
         self->ep = ep;
@@ -262,9 +310,44 @@ void ipc_cancel_thread(thread_t *t)
     }
 }
 
+void ipc_withdraw_fault(thread_t *t)
+{
+    if (t->state == TS_SEND && t->ep) {
+        q_remove(&t->ep->senders, t);
+        t->ep = NULL;
+    }
+    if (t->state == TS_REPLY && t->replier) {
+        if (t->replier->reply_to == t)
+            t->replier->reply_to = NULL; /* its late reply gets FL_EPEER */
+        t->replier = NULL;
+    }
+}
+
+void ipc_send_fault_of(thread_t *t, endpoint_t *ep, uint64_t badge)
+{
+    if (!ep->receivers) {
+        t->state = TS_SEND;
+        t->ep = ep;
+        t->is_call = true;
+        t->send_badge = badge;
+        q_push(&ep->senders, t);
+        return;
+    }
+    thread_t *r = q_pop(&ep->receivers);
+    r->ep = NULL;
+    transfer(t, r, badge);
+    drop_unanswered(r);
+    r->reply_to = t;
+    t->replier = r;
+    t->state = TS_REPLY;
+    sched_ready(r);
+}
+
 void endpoint_close(endpoint_t *ep)
 {
     ep->closed = true;
+    while (ep->events) /* nobody will receive them */
+        kobj_put(&pop_event(ep)->space->obj);
     while (ep->senders) {
         thread_t *t = q_pop(&ep->senders);
         t->ep = NULL;

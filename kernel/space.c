@@ -143,10 +143,13 @@ static void teardown(space_t *s, int status)
         s->handles->used--;
         space_handle_dropped(old.obj, old.rights);
     }
-    if (s->watch) {
-        notification_signal(s->watch, s->watch_bits);
-        kobj_put(&s->watch->obj);
-        s->watch = NULL;
+    space_pagers_ended(s, s->obj.refs > 0); /* no events for a space nobody refers to */
+    for (unsigned i = 0; i < FL_SPACE_WATCHERS; i++) {
+        if (!s->watch[i])
+            continue;
+        notification_signal(s->watch[i], s->watch_bits[i]);
+        kobj_put(&s->watch[i]->obj);
+        s->watch[i] = NULL;
     }
     if (s->is_root_task) {
         printk("init: process ended with status %d; halting\n", status);

@@ -228,6 +228,8 @@ static long sys_thread_set_handler(trap_frame_t *tf)
     }
     if (t->state == TS_DEAD)
         return FL_EPEER;
+    if (tf->x[1] == FL_HANDLER_PAGER && (err = space_pagers_update(t->space, t, ep, badge)))
+        return err; /* FL_EFULL: too many distinct pagers in one space; nothing changed */
     endpoint_t **slot = tf->x[1] == FL_HANDLER_PAGER ? &t->pager : &t->exc_handler;
     if (ep)
         kobj_get(&ep->obj);
@@ -281,6 +283,10 @@ static const syscall_fn syscalls[FL_SYS_COUNT] = {
     [FL_SYS_VM_PHYS] = sys_vm_phys,
     [FL_SYS_SPACE_WATCH] = sys_space_watch,
     [FL_SYS_SPACE_STATUS] = sys_space_status,
+    [FL_SYS_FAULT_REGS_GET] = sys_fault_regs_get,
+    [FL_SYS_FAULT_REGS_SET] = sys_fault_regs_set,
+    [FL_SYS_THREAD_ID] = sys_thread_id,
+    [FL_SYS_ENDPOINT_SET] = sys_endpoint_set,
 };
 
 void syscall_dispatch(trap_frame_t *tf)

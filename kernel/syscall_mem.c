@@ -16,6 +16,25 @@
 #include <kernel/syscall_impl.h>
 #include <kernel/thread.h>
 
+/* Who may change [va, +pages) of s (see kernel/space_pagers.c): FL_EPAGER when a page there
+ * was mapped by s's pager and the caller is not that pager. *mark (if given) gets VS_PAGER
+ * when the caller is s's pager, so what it maps is protected in turn. */
+static long pager_pages_check(space_t *s, uint64_t va, uint64_t pages, unsigned *mark)
+{
+    space_pager_role_t role = space_pager_role(s);
+    if (mark)
+        *mark = role == SPACE_PAGER_CALLER ? VS_PAGER : 0;
+    if (role != SPACE_PAGER_OTHER)
+        return FL_OK;
+    for (uint64_t i = 0; i < pages; i++) {
+        vs_mapping_t m;
+        vspace_lookup(s->root, va + i * PAGE_SIZE, &m);
+        if (m.pager)
+            return FL_EPAGER;
+    }
+    return FL_OK;
+}
+
 long sys_pool_create(trap_frame_t *tf)
 {
     handle_entry_t *e;
@@ -77,7 +96,7 @@ long sys_vm_alloc(trap_frame_t *tf)
     if (!pages_ok(va, pages) || !prot_ok(prot))
         return FL_EINVAL;
     uint64_t pa;
-    unsigned p;
+    unsigned p, mark = space_pager_role(s) == SPACE_PAGER_CALLER ? VS_PAGER : 0;
     for (uint64_t i = 0; i < pages; i++)
         if (space_lookup(s, va + i * PAGE_SIZE, &pa, &p))
             return FL_EEXIST;
@@ -86,7 +105,7 @@ long sys_vm_alloc(trap_frame_t *tf)
         if (pa) {
             page_set_owner(pa, s->pool->id);
             page_ref(pa); /* held across the map, so a failed map frees it */
-            err = space_map_frame(s, va + i * PAGE_SIZE, pa, (unsigned)prot, 0);
+            err = space_map_frame(s, va + i * PAGE_SIZE, pa, (unsigned)prot, mark);
             page_unref(pa);
         }
         if (!pa || err) {
@@ -107,6 +126,9 @@ long sys_vm_map(trap_frame_t *tf)
         return err;
     if (!pages_ok(dst, pages) || !pages_ok(src, pages) || !prot_ok(prot))
         return FL_EINVAL;
+    unsigned mark;
+    if ((err = pager_pages_check(s, dst, pages, &mark)))
+        return err;
     for (uint64_t i = 0; i < pages; i++) {
         vs_mapping_t m;
         vspace_lookup(current->space->root, src + i * PAGE_SIZE, &m);
@@ -127,7 +149,7 @@ long sys_vm_map(trap_frame_t *tf)
         vs_mapping_t m;
         vspace_lookup(current->space->root, src + i * PAGE_SIZE, &m);
         BUG_ON(!m.valid || (prot & m.prot) != prot); /* checked above, and not replaced yet */
-        unsigned flags = (m.counted ? 0 : VS_NOREF) | (m.device ? VS_DEVICE : 0);
+        unsigned flags = (m.counted ? 0 : VS_NOREF) | (m.device ? VS_DEVICE : 0) | mark;
         if (space_map_frame(s, dst + i * PAGE_SIZE, m.pa, (unsigned)prot, flags)) {
             while (k--)
                 space_unmap(s, dst + (backwards ? pages - 1 - k : k) * PAGE_SIZE);
@@ -145,6 +167,8 @@ long sys_vm_unmap(trap_frame_t *tf)
         return err;
     if (!pages_ok(tf->x[1], tf->x[2]))
         return FL_EINVAL;
+    if ((err = pager_pages_check(s, tf->x[1], tf->x[2], NULL)))
+        return err;
     for (uint64_t i = 0; i < tf->x[2]; i++)
         space_unmap(s, tf->x[1] + i * PAGE_SIZE);
     return FL_OK;
@@ -159,6 +183,8 @@ long sys_vm_protect(trap_frame_t *tf)
         return err;
     if (!pages_ok(va, pages) || !prot_ok(prot))
         return FL_EINVAL;
+    if ((err = pager_pages_check(s, va, pages, NULL)))
+        return err;
     for (uint64_t i = 0; i < pages; i++) {
         uint64_t pa;
         unsigned p;
@@ -188,7 +214,10 @@ long sys_region_map(trap_frame_t *tf)
         return FL_EINVAL;
     if (((prot & FL_PROT_WRITE) && !r->writable) || (r->device && (prot & FL_PROT_EXEC)))
         return FL_EPERM;
-    unsigned flags = VS_NOREF | (r->device ? VS_DEVICE : 0);
+    unsigned mark;
+    if ((err = pager_pages_check(s, va, size / PAGE_SIZE, &mark)))
+        return err;
+    unsigned flags = VS_NOREF | (r->device ? VS_DEVICE : 0) | mark;
     for (uint64_t i = 0; i < size / PAGE_SIZE; i++) {
         if (space_map_frame(s, va + i * PAGE_SIZE, r->pa + off + i * PAGE_SIZE, (unsigned)prot,
                             flags)) {
@@ -262,11 +291,22 @@ long sys_space_watch(trap_frame_t *tf)
         notification_signal(n, tf->x[2]);
         return FL_OK;
     }
+    /* Several watchers (a parent, a pager, a supervisor): the same notification again only
+     * changes its bits. */
+    int slot = -1;
+    for (int i = 0; i < FL_SPACE_WATCHERS; i++) {
+        if (s->watch[i] == n) {
+            s->watch_bits[i] = tf->x[2];
+            return FL_OK;
+        }
+        if (!s->watch[i] && slot < 0)
+            slot = i;
+    }
+    if (slot < 0)
+        return FL_EFULL;
     kobj_get(&n->obj);
-    if (s->watch)
-        kobj_put(&s->watch->obj);
-    s->watch = n;
-    s->watch_bits = tf->x[2];
+    s->watch[slot] = n;
+    s->watch_bits[slot] = tf->x[2];
     return FL_OK;
 }
 

@@ -106,6 +106,9 @@ void thread_kill(thread_t *t)
     }
     t->in_fault = false;
     t->fault_in_syscall = false;
+    if (t->pager && !t->space->dead && t->space->nthreads > 1)
+        space_pagers_update(t->space, t, NULL, 0); /* the others' pagers only (space_pagers.c);
+                                                      the last thread's stay for the end events */
     if (t->pager) {
         kobj_put(&t->pager->obj);
         t->pager = NULL;

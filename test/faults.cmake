@@ -15,6 +15,17 @@ fl_qemu_test(qemu_faults_max_2 ${fl_faults_common}
   --expect "its pager ended before replying" --expect "its pager's endpoint was closed"
   --expect "faulttests: printed from a page the pager mapped during the call"
   --expect "demo: fault 4: read at 0x5000006000, pc 0x[0-9a-f]+: translation fault, level 3, in a system call")
+# The pager platform (issue 12): pager authority, fault registers, deadlines, end events.
+fl_qemu_test(qemu_pager_platform ${fl_faults_common}
+  --append "fl.test=pp_client_unmap_refused,pp_regs_brk_udf,pp_deadline,pp_space_events,pp_pager_limit"
+  --expect "TEST pp_client_unmap_refused PASS" --expect "TEST pp_regs_brk_udf PASS"
+  --expect "TEST pp_deadline PASS" --expect "TEST pp_space_events PASS"
+  --expect "TEST pp_pager_limit PASS"
+  --expect "no pager took it from its endpoint \\(badge 0xd1\\) in 5 ticks"
+  --expect "its pager \\(thread [0-9]+, space [0-9]+\\) did not answer in 5 ticks"
+  --expect "\\(badge 0xd4\\) in 5 ticks. the system call fails"
+  --expect "\\(badge 0xd5\\) in 5 ticks. passed to its exception handler"
+  --expect "no exception handler took it from its endpoint \\(badge 0xd6\\) in 5 ticks")
 # EL0 and the CPU's control registers (issue 11, item 10: arch/arm64/cpu_init.c), on both CPU
 # models: timers, PMU, SVE, DAIF, cache maintenance and TPIDRRO_EL0 writes trap to the exception
 # handler (or stop the thread), the tick goes on; CNTVCT_EL0/CNTFRQ_EL0 read, TPIDRRO_EL0 is 0.

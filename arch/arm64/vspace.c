@@ -9,6 +9,7 @@
 #include <faultline/types.h>
 
 #define PTE_SW_NOREF (1UL << 55) /* software bit: frame not reference-counted */
+#define PTE_SW_PAGER (1UL << 56) /* software bit: VS_PAGER, a pager-managed page */
 #define CACHE_LINE   64
 
 static pte_t *tbl(uint64_t pa)
@@ -36,6 +37,7 @@ static void describe(pte_t pte, vs_mapping_t *m)
     m->counted = m->valid && !(pte & PTE_SW_NOREF);
     m->accessed = m->valid && (pte & PTE_AF);
     m->device = m->valid && ((pte >> 2) & 7) == PTE_MEM_DEVICE;
+    m->pager = m->valid && (pte & PTE_SW_PAGER);
 }
 
 /* The level-3 slot for va, allocating tables when alloc is given; NULL if absent. */
@@ -94,6 +96,8 @@ int vspace_map(uint64_t root, uint16_t asid, uint64_t va, uint64_t pa, unsigned 
                                   (flags & VS_DEVICE) ? PTE_MEM_DEVICE : PTE_MEM_NORMAL);
     if (flags & VS_NOREF)
         new_pte |= PTE_SW_NOREF;
+    if (flags & VS_PAGER)
+        new_pte |= PTE_SW_PAGER;
     pte_t prev = *slot;
     describe(prev, old);
     if ((flags & FL_PROT_EXEC) && !(flags & VS_DEVICE))
@@ -132,7 +136,7 @@ bool vspace_protect(uint64_t root, uint16_t asid, uint64_t va, unsigned prot)
     bool device = ((prev >> 2) & 7) == PTE_MEM_DEVICE;
     pte_t new_pte = pte_make_leaf(pte_addr(prev), 3, to_pte_prot(prot),
                                   device ? PTE_MEM_DEVICE : PTE_MEM_NORMAL) |
-                    (prev & PTE_SW_NOREF);
+                    (prev & (PTE_SW_NOREF | PTE_SW_PAGER));
     new_pte = (new_pte & ~PTE_AF) | (prev & PTE_AF); /* protect is not an access */
     if ((prot & FL_PROT_EXEC) && !(pte_prot(prev) & PTE_PROT_X) && !device)
         sync_icache(pte_addr(prev));

@@ -364,3 +364,13 @@ bool sim_peek(const sim_space_t *ss, uint64_t addr, uint8_t *byte)
     *byte = ss->sim->frame[e->frame - 1][addr % SIM_PAGE];
     return true;
 }
+
+bool sim_forget(sim_space_t *ss, uint64_t vaddr)
+{
+    sim_pte_t *e = find(ss, vaddr / SIM_PAGE);
+    if (!e)
+        return false;
+    ss->sim->mapcount[e->frame - 1]--;
+    erase(ss, e);
+    return true;
+}

@@ -209,6 +209,7 @@ static long reply_recv_timed(fl_handle_t ep, fl_msg_t *m)
     m->w[3] = x5;
     m->badge = x6;
     m->fault_sp = x7;
+    m->fault_thread = x8;
     return (long)x0;
 }
 

@@ -279,6 +279,58 @@ fk_pager_hold:
 2:  b       2b
     .size fk_pager_hold, . - fk_pager_hold
 
+/* Pager-platform tests (test_pager_platform.c). fk_svcs: if addr is not 0, reads the word
+ * at addr (result2); then makes the arg system calls described at FK_MB_SVCS (7 words each:
+ * number, x0..x4, result out); then, if addr is not 0, reads it again (result). */
+    .global fk_svcs
+    .global fk_insn_svcs_read
+    .type fk_svcs, %function
+fk_svcs:
+    mov     x19, x0
+    ldr     x1, [x19, #FK_MB_ADDR]
+    cbz     x1, 1f
+fk_insn_svcs_read:
+    ldr     x2, [x1]
+    str     x2, [x19, #FK_MB_RESULT2]
+1:  add     x20, x19, #FK_MB_SVCS
+    ldr     x21, [x19, #FK_MB_ARG]
+2:  cbz     x21, 3f
+    ldr     x8, [x20]
+    ldp     x0, x1, [x20, #8]
+    ldp     x2, x3, [x20, #24]
+    ldr     x4, [x20, #40]
+    svc     #0
+    str     x0, [x20, #48]
+    add     x20, x20, #56
+    sub     x21, x21, #1
+    b       2b
+3:  ldr     x1, [x19, #FK_MB_ADDR]
+    cbz     x1, 4f
+    ldr     x2, [x1]
+    str     x2, [x19, #FK_MB_RESULT]
+4:  b       fk_done
+    .size fk_svcs, . - fk_svcs
+
+/* An instruction for a handler to emulate: x1 = arg, x2 = arg2, then UDF #FK_EMUL_IMM, which
+ * the test's handler treats as "x0 = x1 + x2" (and sets the flags it likes); result = x0,
+ * result2 = NZCV after it. */
+    .global fk_emul
+    .global fk_insn_emul
+    .type fk_emul, %function
+fk_emul:
+    mov     x19, x0
+    mov     x0, #0
+    ldr     x1, [x19, #FK_MB_ARG]
+    ldr     x2, [x19, #FK_MB_ARG2]
+    cmp     x1, x1 /* Z and C set: the handler's new flags must replace these */
+fk_insn_emul:
+    udf     #FK_EMUL_IMM
+    str     x0, [x19, #FK_MB_RESULT]
+    mrs     x3, nzcv
+    str     x3, [x19, #FK_MB_RESULT2]
+    b       fk_done
+    .size fk_emul, . - fk_emul
+
     .balign 4096
     .global fk_text_end
 fk_text_end:

@@ -19,6 +19,7 @@
 #define FK_MB_ARG2    24
 #define FK_MB_RESULT  32 /* routine-specific outputs, also sent in the done message */
 #define FK_MB_RESULT2 40
+#define FK_MB_SVCS    64 /* fk_svcs: system calls to make, 7 words each */
 
 /* Label of the message fk_done sends (2 words: result, result2). */
 #define FK_LABEL_DONE 0xd0e
@@ -30,6 +31,9 @@
 #define FK_SYS_CALL        25
 #define FK_SYS_RECV        24
 #define FK_SYS_SIGNAL      29
+
+/* The UDF immediate fk_emul uses (the encoding is 0x0000xxxx: permanently undefined). */
+#define FK_EMUL_IMM 0x1234
 
 /* What the page mapped by an execute test stores in result before it returns. */
 #define FK_EXEC_MAGIC 0x5ec

@@ -21,6 +21,8 @@ const char *fl_strerror(long err)
         [-FL_EAGAIN] = "FL_EAGAIN",
         [-FL_ECORRUPT] = "FL_ECORRUPT",
         [-FL_EIO] = "FL_EIO",
+        [-FL_EPAGER] = "FL_EPAGER",
+        [-FL_ETIMEDOUT] = "FL_ETIMEDOUT",
     };
     if (err >= 0)
         return "FL_OK";

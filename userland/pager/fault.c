@@ -93,7 +93,10 @@ void fault_handle(server_t *srv, client_t *c, fl_msg_t *m)
     }
     uint64_t page = addr & ~(uint64_t)(FL_PAGE_SIZE - 1);
     backend_defer_begin(c, page, srv->ahead + 1);
-    int rc = pager_fault(c->ps, addr, acc, m->fault_sp, &res);
+    /* A translation fault on a page libpager thinks mapped is served again, never RETRY. */
+    int rc = kind == FL_FAULT_TRANSLATION
+                 ? pager_fault_unmapped(c->ps, addr, acc, m->fault_sp, &res)
+                 : pager_fault(c->ps, addr, acc, m->fault_sp, &res);
     unsigned done;
     /* Map-ahead: sequential anonymous writes get the next pages in the same reply (libpager
      * decides; every fault, even a bad one, tells it whether a run goes on). */

@@ -26,5 +26,12 @@ int fault_apply(thread_t *pager, thread_t *client, bool *resume);
 void fault_async(trap_frame_t *tf, const char *what, const char *detail);
 /* client's fault can never be answered (its pager went away): stop it with a log line. */
 void fault_abandon(thread_t *client, const char *why);
+/* client's fault was not answered within its pager endpoint's deadline (why names the pager):
+ * stop it with a log line; its process ends with FL_ETIMEDOUT (a syscall's copy fails). */
+void fault_timed_out(thread_t *client, const char *why);
+/* Deadlines (kernel/fault_deadline.c): arm one for client's fault just sent to ep, and check
+ * them on every timer tick. */
+void fault_deadline_arm(thread_t *client, struct endpoint *ep);
+void fault_deadline_tick(void);
 
 #endif

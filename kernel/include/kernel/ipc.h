@@ -10,6 +10,9 @@ typedef struct endpoint {
     thread_t *senders, *receivers; /* FIFO wait queues (circular, via qnext/qprev) */
     uint32_t receivers_possible;   /* handles with FL_RIGHT_READ: 0 means nobody can receive */
     bool closed;                   /* it had receivers and has none now: sends fail */
+    uint64_t deadline;             /* ticks a fault sent here may wait for its answer; 0: ever */
+    bool want_events;              /* FL_EP_SPACE_EVENTS */
+    space_pager_t *events, *events_tail; /* queued FL_LABEL_SPACE_ENDED events (FIFO) */
 } endpoint_t;
 
 typedef struct notification {
@@ -32,6 +35,15 @@ fl_ipc_buffer_t *ipc_buffer(thread_t *t);
 void ipc_cancel_thread(thread_t *t);
 /* No handle that can receive on ep is left: fail everyone queued and every later send. */
 void endpoint_close(endpoint_t *ep);
+/* Queues a pager event (FL_LABEL_SPACE_ENDED) on ep, or hands it to a waiting receiver. The
+ * event holds a reference on its space until received or dropped. */
+void endpoint_post_event(endpoint_t *ep, space_pager_t *ev);
+/* Takes t out of the endpoint queue or reply wait of its pending fault, touching nothing else
+ * (a deadline passed; kernel/fault_deadline.c). */
+void ipc_withdraw_fault(thread_t *t);
+/* Sends the pending fault message of t, a blocked thread that is not the current one, to ep as
+ * a call (kernel/fault_deadline.c passes a timed-out fault on to the exception handler). */
+void ipc_send_fault_of(thread_t *t, endpoint_t *ep, uint64_t badge);
 
 void notification_signal(notification_t *n, uint64_t bits);
 int notification_wait(notification_t *n, bool block);

@@ -2,12 +2,28 @@
 #ifndef KERNEL_SPACE_H
 #define KERNEL_SPACE_H
 
+#include <faultline/syscall.h>
 #include <kernel/handle.h>
 #include <kernel/kobj.h>
 #include <kernel/pool.h>
 #include <stdbool.h>
 
 struct thread;
+struct endpoint;
+struct notification;
+
+#define SPACE_PAGERS 4 /* distinct pager endpoints the threads of one space may have */
+
+/* A pager endpoint of the space's threads (kernel/space_pagers.c): it alone may change the
+ * pages its replies mapped, and it gets FL_LABEL_SPACE_ENDED when the process ends (the entry
+ * is then queued on the endpoint, holding a reference on the space, until received). */
+typedef struct space_pager {
+    struct endpoint *ep; /* holds a reference; NULL: free */
+    uint64_t badge;      /* of the handle the thread's pager was set with */
+    struct space *space;
+    struct space_pager *next_event; /* in ep->events */
+    int status;                     /* exit status, filled in when queued */
+} space_pager_t;
 
 typedef struct space {
     kobj_t obj;
@@ -20,9 +36,11 @@ typedef struct space {
     bool dead;         /* torn down: no threads, no mappings, no handles */
     bool is_root_task; /* init: when it ends, the system ends */
     int exit_status;
-    struct notification *watch; /* signalled with watch_bits when the process ends */
-    uint64_t watch_bits;
+    struct notification *watch[FL_SPACE_WATCHERS]; /* signalled with watch_bits[i] when the
+                                                       process ends */
+    uint64_t watch_bits[FL_SPACE_WATCHERS];
     uint32_t id;
+    space_pager_t pagers[SPACE_PAGERS]; /* kernel/space_pagers.c */
 } space_t;
 
 space_t *space_create(pool_t *pool);
@@ -48,5 +66,18 @@ int space_map_frame(space_t *s, uint64_t va, uint64_t pa, unsigned prot, unsigne
 void space_unmap(space_t *s, uint64_t va);
 void space_protect(space_t *s, uint64_t va, unsigned prot);
 bool space_lookup(space_t *s, uint64_t va, uint64_t *pa, unsigned *prot);
+
+/* Pager authority and end events (kernel/space_pagers.c). */
+typedef enum {
+    SPACE_NO_PAGER,     /* no live pager endpoint: anyone with the space handle may change pages */
+    SPACE_PAGER_CALLER, /* the caller receives on one of the space's pager endpoints */
+    SPACE_PAGER_OTHER,  /* the space has a live pager and the caller is not it */
+} space_pager_role_t;
+space_pager_role_t space_pager_role(space_t *s);
+/* Thread t of s gets pager ep (NULL: none) with badge: recomputes s's pager set from its live
+ * threads. FL_EFULL (nothing changed) when that would exceed SPACE_PAGERS endpoints. */
+int space_pagers_update(space_t *s, struct thread *t, struct endpoint *ep, uint64_t badge);
+/* The process ended (from teardown): queue FL_LABEL_SPACE_ENDED on each pager endpoint. */
+void space_pagers_ended(space_t *s, bool notify);
 
 #endif

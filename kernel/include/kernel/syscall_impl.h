@@ -94,5 +94,9 @@ long sys_wait(trap_frame_t *tf);
 long sys_poll(trap_frame_t *tf);
 long sys_irq_bind(trap_frame_t *tf);
 long sys_irq_ack(trap_frame_t *tf);
+long sys_fault_regs_get(trap_frame_t *tf); /* fault_regs.c */
+long sys_fault_regs_set(trap_frame_t *tf); /* fault_regs.c */
+long sys_thread_id(trap_frame_t *tf);      /* fault_regs.c */
+long sys_endpoint_set(trap_frame_t *tf);   /* fault_deadline.c */
 
 #endif

@@ -56,6 +56,13 @@ typedef struct thread {
                               its svc: a fail reply makes the call return FL_EFAULT */
     uint64_t fault_msg[6]; /* tag, w0..w3 and the SP (x7) of the pending fault message */
     uint32_t fault_seq;
+    /* Fault deadlines (kernel/fault_deadline.c): armed when a fault goes to an endpoint with a
+     * deadline; the thread is on the deadline list (holding a reference) while armed. */
+    uint64_t fault_deadline;      /* tick by which the fault must be answered */
+    uint64_t deadline_ticks;      /* the endpoint's deadline then, for the report */
+    uint32_t deadline_seq;        /* fault_seq of the fault the deadline is for */
+    bool deadline_linked;         /* on the list */
+    struct thread *deadline_next; /* the list */
     /* The last fault the kernel settled alone (PC, address, access | kind << 8), so that the
      * same fault straight after is forwarded, not settled again (kernel/fault.c). */
     uint64_t settled[3];

@@ -360,6 +360,19 @@ int pager_fault(pager_space_t *space, uint64_t addr, pager_access_t access, uint
                 pager_fault_result_t *out);
 
 /*
+ * pager_fault for a fault the kernel reported as a translation fault: nothing is mapped at
+ * `addr` in the client. Where pager_fault would say RETRY (the library believes the page is
+ * mapped with the right), the page was unmapped behind the library's back; a RETRY would send
+ * the client straight back into the same fault forever. Instead the page's frame is mapped again
+ * through ops->map with the rights the library recorded: MAPPED, action REMAP (counted as a
+ * minor fault, not a retry). Every other case is exactly pager_fault. The kernel refuses a
+ * client's own unmap of pager-mapped memory (FL_EPAGER), so this is a safety net, not a path
+ * that a correct system takes.
+ */
+int pager_fault_unmapped(pager_space_t *space, uint64_t addr, pager_access_t access, uint64_t sp,
+                         pager_fault_result_t *out);
+
+/*
  * Read-ahead: make up to `max` pages from `addr` (rounded down) present, read-only, in the file
  * region that holds `addr`, through the page cache. Stops silently at the first page that is
  * already present, outside that region, or whose read fails (e.g. past the end of the file):

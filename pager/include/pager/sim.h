@@ -83,4 +83,9 @@ int sim_write(sim_space_t *ss, pager_space_t *space, uint64_t addr, uint8_t byte
 /* Read the byte at addr without faulting: true if mapped readable. */
 bool sim_peek(const sim_space_t *ss, uint64_t addr, uint8_t *byte);
 
+/* Drop the mapping of vaddr behind the library's back, as a client unmapping its own
+ * pager-backed page would (the library is not told; pager_fault_unmapped then maps it again).
+ * False if nothing was mapped. */
+bool sim_forget(sim_space_t *ss, uint64_t vaddr);
+
 #endif

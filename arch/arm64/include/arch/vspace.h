@@ -13,6 +13,7 @@
 /* Mapping attributes beyond FL_PROT_*. */
 #define VS_DEVICE 0x100u /* Device-nGnRnE memory */
 #define VS_NOREF  0x200u /* frame not reference-counted (device or boot memory) */
+#define VS_PAGER  0x400u /* mapped by a pager for this space: only a pager may change it */
 
 typedef struct {
     bool valid;
@@ -21,6 +22,7 @@ typedef struct {
     bool counted;  /* the frame holds a page_ref for this mapping */
     bool accessed; /* the access flag was set */
     bool device;   /* Device memory */
+    bool pager;    /* VS_PAGER: installed by the space's pager */
 } vs_mapping_t;
 
 /* Returns a zeroed table frame's physical address, or 0. */

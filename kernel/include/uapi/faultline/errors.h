@@ -23,7 +23,9 @@ typedef enum fl_err {
     FL_EFULL = -13,    /* a fixed-size table is full */
     FL_EAGAIN = -14,   /* would block, and the caller asked not to */
     FL_ECORRUPT = -15, /* input data (DTB, initrd, ELF) is malformed */
-    FL_EIO = -16       /* a device or backing store failed */
+    FL_EIO = -16,      /* a device or backing store failed */
+    FL_EPAGER = -17,   /* the page is served by a pager: ask it (only it may change the mapping) */
+    FL_ETIMEDOUT = -18 /* a deadline passed (a pager did not answer a fault in time) */
 } fl_err_t;
 
 #endif

@@ -12,7 +12,10 @@
  *   w2 = raw ESR_EL1, for pagers that want every detail
  *   w3 = info: access | kind << 8 | (level & 0xff) << 16 | flags << 24 | seq << 32
  * and in x7 the thread's stack pointer (SP_EL0) at the fault, for stack-growth decisions
- * (every other message delivers 0 in x7).
+ * (every other message delivers 0 in x7), and in x8 the faulting thread's id (the value
+ * FL_SYS_THREAD_ID returns for a handle to it; every other message delivers 0 in x8).
+ * While the handler owes the reply it may read and rewrite the thread's registers with
+ * FL_SYS_FAULT_REGS_GET / FL_SYS_FAULT_REGS_SET (fl_regs_t below).
  * The pager answers with a reply (FL_SYS_REPLY, or FL_SYS_REPLY_RECV to wait for the next
  * fault in the same call) labelled with one of FL_FAULT_REPLY_*.
  */
@@ -47,6 +50,10 @@
 #define FL_EXC_BREAKPOINT 19u /* BRK, breakpoints, watchpoints, software step */
 #define FL_EXC_FP         20u /* floating-point exception */
 #define FL_EXC_SYSTEM     21u /* system register access, SVC from AArch32, anything else */
+#define FL_EXC_FAULT_FAILED                                                                        \
+    22u /* a page fault its pager failed to answer in time (FL_EP_FAULT_DEADLINE), passed to       \
+           the exception handler: address, PC, ESR, access and flags are the page fault's;         \
+           bits 16..23 of info hold the reason (FL_FAULT_FAIL_TIMEDOUT), not a level */
 
 /* flags */
 #define FL_FAULT_FAR_VALID 1u
@@ -62,6 +69,7 @@
 #define FL_FAULT_ACCESS(info) ((unsigned)((info)&0xff))
 #define FL_FAULT_KIND(info)   ((unsigned)(((info) >> 8) & 0xff))
 #define FL_FAULT_LEVEL(info)  ((int)(int8_t)(((info) >> 16) & 0xff))
+#define FL_FAULT_REASON(info) ((unsigned)(((info) >> 16) & 0xff)) /* FL_EXC_FAULT_FAILED */
 #define FL_FAULT_FLAGS(info)  ((unsigned)(((info) >> 24) & 0xff))
 #define FL_FAULT_SEQ(info)    ((uint32_t)((info) >> 32))
 
@@ -89,5 +97,31 @@ typedef struct fl_fault {
 #define FL_FAULT_FAIL_NO_MEMORY  4u
 #define FL_FAULT_FAIL_BUS        5u /* beyond the end of a file */
 #define FL_FAULT_FAIL_OTHER      6u
+/* Set by the kernel only (a pager cannot send it): the pager endpoint's fault deadline
+ * (FL_SYS_ENDPOINT_SET, FL_EP_FAULT_DEADLINE) passed before the fault was answered. The thread is
+ * stopped and its process, if it ends with it, ends with status FL_ETIMEDOUT. */
+#define FL_FAULT_FAIL_TIMEDOUT 7u
+#define FL_DEADLINE_MAX_TICKS  (1u << 31) /* the longest deadline an endpoint takes */
+
+/* The registers of a thread stopped on a fault or exception, as FL_SYS_FAULT_REGS_GET gives
+ * them and FL_SYS_FAULT_REGS_SET takes them (see docs/fault-protocol.md, "Registers"). Only
+ * the condition flags of SPSR travel: the exception level, the interrupt masks and every other
+ * PSTATE bit stay the kernel's. */
+typedef struct fl_regs {
+    uint64_t x[31];  /* x0..x30 */
+    uint64_t sp;     /* SP_EL0 */
+    uint64_t pc;     /* where the thread resumes (the faulting instruction until changed) */
+    uint64_t nzcv;   /* PSTATE.{N,Z,C,V} in bits 31..28; SET refuses any other bit */
+    uint64_t thread; /* the thread's id (as in x8 of the fault message); ignored by SET */
+} fl_regs_t;
+#define FL_REGS_NZCV_MASK 0xf0000000u
+
+/* Pager events: messages the kernel queues on a pager endpoint that asked for them
+ * (FL_SYS_ENDPOINT_SET, FL_EP_SPACE_EVENTS), received like any message, never answered.
+ * FL_LABEL_SPACE_ENDED: a process whose threads had this endpoint as their
+ * pager ended. w0 = the space's id, w1 = its exit status; the badge is that of the pager
+ * handle its thread was given (the one its faults carried). Delivered once per endpoint per
+ * process, after the process's pages are gone. */
+#define FL_LABEL_SPACE_ENDED 0xfa03u
 
 #endif

@@ -5,7 +5,8 @@
  * Registers at `svc` for send/call/reply/reply_recv: x0 = endpoint handle (none for reply),
  * x1 = tag, x2..x5 = words 0..3. On return from recv/call/reply_recv: x0 = 0 or error,
  * x1 = tag, x2..x5 = words 0..3, x6 = badge of the sender's endpoint handle (recv side),
- * x7 = the faulting thread's SP for a fault message, 0 for any other (every successful receive).
+ * x7 = the faulting thread's SP for a fault message, 0 for any other (every successful receive),
+ * x8 = the faulting thread's id for a fault message, 0 for any other (every successful receive).
  */
 #ifndef FAULTLINE_IPC_H
 #define FAULTLINE_IPC_H

@@ -4,8 +4,8 @@
  * Entry: `svc #0` with the number in x8 and arguments in x0..x5.
  * Exit:  x0 = result: 0 or a positive value on success, a negative fl_err_t on failure.
  *        Calls that receive a message (recv, call, reply_recv) return it in x1..x6 and write x7
- *        (the faulting thread's SP for a fault message, 0 otherwise; see ipc.h, fault.h).
- *        Every other register is preserved; treat x8 as clobbered. FP/SIMD registers are
+ *        and x8 (the faulting thread's SP and id for a fault message, 0 otherwise; see ipc.h,
+ *        fault.h). Every other register is preserved; treat x8 as clobbered. FP/SIMD registers are
  *        preserved (the kernel switches them lazily).
  * Every call validates all arguments before changing any state: a rejected call changes nothing.
  * Numbers are ABI: never renumber, only append.
@@ -64,16 +64,33 @@ enum fl_syscall {
     FL_SYS_THREAD_SET_HANDLER = 34, /* (thread h, FL_HANDLER_*, endpoint h or 0 to clear) */
     FL_SYS_VM_HARVEST = 35,         /* (space h, vaddr, pages <= 512, uint64_t *bitmap out):
                                        read and clear accessed bits -> pages accessed */
-    FL_SYS_VM_PHYS = 36,      /* (space h, vaddr, pool h with MANAGE) -> physical address of the
-                                 frame mapped there, if the pool owns it: for device DMA */
-    FL_SYS_SPACE_WATCH = 37,  /* (space h with READ, notification h with WRITE, bits): signal
-                                 bits when the process ends (at once if it already has) */
-    FL_SYS_SPACE_STATUS = 38, /* (space h with READ) -> 0 while alive; 1 when ended, with its
-                                 exit status in x1 */
+    FL_SYS_VM_PHYS = 36,        /* (space h, vaddr, pool h with MANAGE) -> physical address of the
+                                   frame mapped there, if the pool owns it: for device DMA */
+    FL_SYS_SPACE_WATCH = 37,    /* (space h with READ, notification h with WRITE, bits): signal
+                                   bits when the process ends (at once if it already has);
+                                   up to FL_SPACE_WATCHERS watchers per space */
+    FL_SYS_SPACE_STATUS = 38,   /* (space h with READ) -> 0 while alive; 1 when ended, with its
+                                   exit status in x1 */
+    FL_SYS_FAULT_REGS_GET = 39, /* (fl_regs_t *out, 0): registers of the thread whose fault or
+                                   exception the caller received and still owes a reply */
+    FL_SYS_FAULT_REGS_SET = 40, /* (const fl_regs_t *in, 0): new registers for that thread,
+                                   used when the reply resumes it */
+    FL_SYS_THREAD_ID = 41,      /* (thread h, 0 for the caller) -> the thread's id */
+    FL_SYS_ENDPOINT_SET = 42,   /* (endpoint h with MANAGE, FL_EP_*, value): set a pager
+                                   attribute of the endpoint (below) */
     FL_SYS_COUNT
 };
 
 #define FL_HANDLER_PAGER     0 /* receives FL_LABEL_PAGE_FAULT messages */
 #define FL_HANDLER_EXCEPTION 1 /* receives FL_LABEL_EXCEPTION messages */
+#define FL_SPACE_WATCHERS    8 /* notifications FL_SYS_SPACE_WATCH can add to one space */
+
+/* Endpoint attributes (FL_SYS_ENDPOINT_SET). */
+#define FL_EP_FAULT_DEADLINE                                                                       \
+    0 /* ticks (100 Hz) a fault sent here may wait for its answer,                                 \
+         at most FL_DEADLINE_MAX_TICKS; 0 (the default): forever */
+#define FL_EP_SPACE_EVENTS                                                                         \
+    1 /* 1: queue FL_LABEL_SPACE_ENDED here when a process whose                                   \
+         threads have this endpoint as pager ends; 0 (default): not */
 
 #endif

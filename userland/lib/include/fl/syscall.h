@@ -2,7 +2,8 @@
  * System call stubs: one inline function per number in faultline/syscall.h. Each returns the
  * kernel's x0: 0 or a positive value (a handle, a length, bits) on success, a negative fl_err_t
  * on failure. The calling convention (svc #0, number in x8, arguments in x0..x5, IPC results in
- * x1..x7: x7 is the fault SP or 0 on every successful receive) is documented in
+ * x1..x8: x7 and x8 are the fault SP and thread id, or 0, on every successful receive) is
+ * documented in
  * faultline/syscall.h, faultline/ipc.h and docs/syscalls.md ("Registers each call reads and
  * writes").
  */
@@ -11,6 +12,7 @@
 
 #include <faultline/bootinfo.h>
 #include <faultline/errors.h>
+#include <faultline/fault.h>
 #include <faultline/ipc.h>
 #include <faultline/syscall.h>
 #include <faultline/types.h>
@@ -23,7 +25,8 @@ typedef struct fl_msg {
     uint64_t tag;
     uint64_t w[FL_MSG_REG_WORDS];
     uint64_t badge;
-    uint64_t fault_sp; /* received fault messages: the faulting thread's SP (x7); else 0 */
+    uint64_t fault_sp;     /* received fault messages: the faulting thread's SP (x7); else 0 */
+    uint64_t fault_thread; /* received fault messages: the faulting thread's id (x8); else 0 */
 } fl_msg_t;
 
 /* The raw trap: every stub below is this with fixed arguments. x8 comes back clobbered. */
@@ -71,6 +74,7 @@ static inline long fl_ipc_trap(uint64_t nr, fl_handle_t ep, fl_msg_t *m, int rec
         m->w[3] = x5;
         m->badge = x6;
         m->fault_sp = x7;
+        m->fault_thread = x8;
     }
     return (long)x0;
 }
@@ -323,6 +327,39 @@ static inline long fl_space_status(fl_handle_t space, long *status)
     if (status && (long)x0 == 1)
         *status = (long)x1;
     return (long)x0;
+}
+
+/* --- faulted threads, deadlines (faultline/fault.h) ----------------------------------------- */
+
+/* The registers of the thread whose fault or exception this thread received and still owes a
+ * reply; FL_EPEER when it owes none. */
+static inline long fl_fault_regs_get(fl_regs_t *out)
+{
+    return FL_SYSCALL2(FL_SYS_FAULT_REGS_GET, out, 0);
+}
+
+/* New registers for that thread, in effect when the reply resumes it (only NZCV of PSTATE). */
+static inline long fl_fault_regs_set(const fl_regs_t *in)
+{
+    return FL_SYSCALL2(FL_SYS_FAULT_REGS_SET, in, 0);
+}
+
+/* The id of a thread (0: the caller), as fault messages carry it in fl_msg_t.fault_thread. */
+static inline long fl_thread_id(fl_handle_t thread)
+{
+    return FL_SYSCALL1(FL_SYS_THREAD_ID, thread);
+}
+
+/* Sets pager attribute FL_EP_* of ep (needs FL_RIGHT_MANAGE). */
+static inline long fl_endpoint_set(fl_handle_t ep, unsigned attr, uint64_t value)
+{
+    return FL_SYSCALL3(FL_SYS_ENDPOINT_SET, ep, attr, value);
+}
+
+/* Faults sent to ep must be answered within ticks (100 Hz) or they fail; 0 turns it off. */
+static inline long fl_endpoint_set_deadline(fl_handle_t ep, uint64_t ticks)
+{
+    return fl_endpoint_set(ep, FL_EP_FAULT_DEADLINE, ticks);
 }
 
 /* --- helpers (syscall.c) -------------------------------------------------------------------- */
