@@ -85,6 +85,7 @@ FP_CHECK(HANDLE_TABLE_SIZE, FP_HANDLES);
 FP_CHECK(offsetof(endpoint_t, senders), FP_EP_SENDERS);
 FP_CHECK(offsetof(endpoint_t, receivers), FP_EP_RECEIVERS);
 FP_CHECK(offsetof(endpoint_t, closed), FP_EP_CLOSED);
+FP_CHECK(offsetof(endpoint_t, events), FP_EP_EVENTS);
 FP_CHECK(offsetof(asid_alloc_t, generation), FP_AS_GENERATION);
 FP_CHECK(offsetof(asid_alloc_t, active), FP_AS_ACTIVE);
 FP_CHECK(TS_RUNNING, FP_TS_RUNNING);

@@ -126,7 +126,8 @@
 
 /* The message in x1 (tag, words at most 4) and x2-x5 into the frame at \to, as the receiver
  * sees it: x0 = 0, x1 = tag, the words (0 beyond the count: nothing of the sender leaks),
- * x6 = \badge, x7 = 0. copy_message() in C. Uses x14, x20-x24. */
+ * x6 = \badge, x7 = x8 = 0 (a fault message's SP and thread id). copy_message() in C. Uses
+ * x14, x20-x24. */
     .macro  copy_message to, badge
     and     w14, w1, #0x7f
     cmp     w14, #1
@@ -141,6 +142,7 @@
     stp     x21, x22, [\to, #TF_X(2)]
     stp     x23, x24, [\to, #TF_X(4)]
     stp     \badge, xzr, [\to, #TF_X(6)]
+    str     xzr, [\to, #TF_X(8)]
     .endm
 
 /* fastpath_calls[n]: what the entry does with call number n (FP_CALL_*); fastpath_init()
@@ -263,6 +265,8 @@ fastpath_el0_sync:
     cbnz    w14, .Ldecline
     ldr     x14, [x13, #FP_EP_SENDERS]
     cbnz    x14, .Ldecline                  /* a sender waits: ipc.c receives from it */
+    ldr     x14, [x13, #FP_EP_EVENTS]
+    cbnz    x14, .Ldecline                  /* a pager event waits: ipc.c delivers it */
     ldr     x17, [x9, #FP_T_REPLY_TO]
     cbz     x17, .Ldecline
     ldr     w14, [x17, #FP_T_STATE]
