@@ -30,13 +30,13 @@
 #define FP_S_DEAD     68 /* bool */
 
 /* handle_entry_t, handle_table_t */
-#define FP_HE_SIZE    24
-#define FP_HE_OBJ     0
-#define FP_HE_BADGE   8
-#define FP_HE_RIGHTS  16 /* 32-bit */
-#define FP_HE_GEN     20 /* 16-bit */
-#define FP_HE_TYPE    22 /* 8-bit */
-#define FP_HANDLES    128 /* HANDLE_TABLE_SIZE */
+#define FP_HE_SIZE   24
+#define FP_HE_OBJ    0
+#define FP_HE_BADGE  8
+#define FP_HE_RIGHTS 16  /* 32-bit */
+#define FP_HE_GEN    20  /* 16-bit */
+#define FP_HE_TYPE   22  /* 8-bit */
+#define FP_HANDLES   128 /* HANDLE_TABLE_SIZE */
 
 /* endpoint_t */
 #define FP_EP_SENDERS   24
