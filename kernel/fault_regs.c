@@ -13,6 +13,7 @@
 #include <arch/memlayout.h>
 #include <faultline/errors.h>
 #include <faultline/fault.h>
+#include <kernel/fault.h>
 #include <kernel/ipc.h>
 #include <kernel/syscall_impl.h>
 
@@ -20,8 +21,8 @@
 static long faulted_client(trap_frame_t *tf, thread_t **out)
 {
     thread_t *c = current->reply_to;
-    if (tf->x[1] != 0)
-        return FL_EINVAL; /* reserved: which fault, once a thread can owe several */
+    if (tf->x[1] != 0) /* a reply token: any fault the caller's space owes (fault_async.c) */
+        return fault_token_client(tf->x[1], out);
     if (!c || c->state != TS_REPLY || c->replier != current || !c->in_fault)
         return FL_EPEER;
     *out = c;

@@ -137,6 +137,8 @@ static void drop_unanswered(thread_t *server)
 {
     thread_t *c = server->reply_to;
     server->reply_to = NULL;
+    if (c && fault_hold(server, c))
+        return; /* a fault stays owed: answered later by its token (fault_async.c) */
     if (c && c->state == TS_REPLY && c->replier == server) {
         c->replier = NULL;
         wake_with_error(c, "its server took another call without replying");
@@ -296,10 +298,12 @@ void ipc_cancel_thread(thread_t *t)
         t->ntf = NULL;
     }
     if (t->state == TS_REPLY && t->replier) {
+        fault_unhold(t);
         if (t->replier->reply_to == t)
             t->replier->reply_to = NULL;
         t->replier = NULL;
     }
+    fault_abandon_held(t);
     if (t->reply_to) { /* it owed a reply: the caller learns its server is gone */
         thread_t *c = t->reply_to;
         t->reply_to = NULL;
@@ -317,6 +321,7 @@ void ipc_withdraw_fault(thread_t *t)
         t->ep = NULL;
     }
     if (t->state == TS_REPLY && t->replier) {
+        fault_unhold(t);
         if (t->replier->reply_to == t)
             t->replier->reply_to = NULL; /* its late reply gets FL_EPEER */
         t->replier = NULL;

@@ -286,6 +286,8 @@ static const syscall_fn syscalls[FL_SYS_COUNT] = {
     [FL_SYS_FAULT_REGS_GET] = sys_fault_regs_get,
     [FL_SYS_FAULT_REGS_SET] = sys_fault_regs_set,
     [FL_SYS_THREAD_ID] = sys_thread_id,
+    [FL_SYS_FAULT_REPLY] = sys_fault_reply,
+    [FL_SYS_FAULT_WAKE] = sys_fault_wake,
     [FL_SYS_ENDPOINT_SET] = sys_endpoint_set,
 };
 

@@ -26,6 +26,14 @@ fl_qemu_test(qemu_pager_platform ${fl_faults_common}
   --expect "\\(badge 0xd4\\) in 5 ticks. the system call fails"
   --expect "\\(badge 0xd5\\) in 5 ticks. passed to its exception handler"
   --expect "no exception handler took it from its endpoint \\(badge 0xd6\\) in 5 ticks")
+# Asynchronous fault resolution (issue 12, item 2): held faults answered by token in any order,
+# refused tokens, deadlines on held faults, FAULT_WAKE over a supplied range.
+fl_qemu_test(qemu_pager_async ${fl_faults_common}
+  --append "fl.test=pa_reverse_order,pa_token_refused,pa_wake_range"
+  --expect "TEST pa_reverse_order PASS" --expect "TEST pa_token_refused PASS"
+  --expect "TEST pa_wake_range PASS"
+  --expect "its pager \\(thread [0-9]+, space [0-9]+\\) did not answer in 5 ticks"
+  --expect "TESTS DONE: 3 passed, 0 failed")
 # EL0 and the CPU's control registers (issue 11, item 10: arch/arm64/cpu_init.c), on both CPU
 # models: timers, PMU, SVE, DAIF, cache maintenance and TPIDRRO_EL0 writes trap to the exception
 # handler (or stop the thread), the tick goes on; CNTVCT_EL0/CNTFRQ_EL0 read, TPIDRRO_EL0 is 0.

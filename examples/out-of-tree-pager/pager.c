@@ -84,9 +84,9 @@ static int unmap(void *ctx, void *space, uint64_t va)
     return 0; /* only when a client is gone: its space went with it */
 }
 
-static int protect(void *ctx, void *space, uint64_t va, unsigned prot)
+static int protect(void *ctx, void *space, uint64_t va, uint64_t frame, unsigned prot)
 {
-    (void)ctx, (void)space, (void)va, (void)prot;
+    (void)ctx, (void)space, (void)va, (void)frame, (void)prot;
     return 0;
 }
 

@@ -202,11 +202,12 @@ static int sim_unmap(void *ctx, void *space, uint64_t va)
     return 0;
 }
 
-static int sim_protect(void *ctx, void *space, uint64_t va, unsigned prot)
+static int sim_protect(void *ctx, void *space, uint64_t va, uint64_t frame, unsigned prot)
 {
     sim_t *sim = ctx;
     sim_pte_t *e = find(space, va / SIM_PAGE);
-    if (!e || prot == 0 || prot & ~PAGER_PROT_ALL)
+    /* the frame the library names must be the one mapped there */
+    if (!e || e->frame != frame || prot == 0 || prot & ~PAGER_PROT_ALL)
         return sim->errors++, -1;
     e->prot = (uint8_t)prot;
     sim->protects++;

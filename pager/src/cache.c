@@ -43,7 +43,7 @@ frame_rec_t *cache_get(pager_t *p, uint64_t file, uint64_t off, bool *hit,
         *reason = PAGER_BAD_OUT_OF_MEMORY;
         return NULL;
     }
-    if (!p->ops->file_read || p->ops->file_read(p->ctx, file, off, f->id) < 0) {
+    if (file_fill(p, file, off, f->id) < 0) {
         frame_put(p, f);
         free(e);
         *reason = PAGER_BAD_IO;

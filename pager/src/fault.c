@@ -84,9 +84,7 @@ static frame_rec_t *new_frame(pager_space_t *s, fill_t how, uint64_t arg, uint64
         rc = p->ops->copy_frame(p->ctx, f->id, arg);
         *reason = PAGER_BAD_OUT_OF_MEMORY;
         break;
-    case FILL_FILE:
-        rc = p->ops->file_read ? p->ops->file_read(p->ctx, arg, arg2, f->id) : -1;
-        break;
+    case FILL_FILE: rc = file_fill(p, arg, arg2, f->id); break;
     case FILL_SWAP: rc = p->ops->swap_in ? p->ops->swap_in(p->ctx, arg, f->id) : -1; break;
     default: rc = -1; break;
     }
@@ -167,6 +165,8 @@ static pager_bad_reason_t fault_write_protected(pager_space_t *s, const region_t
     pager_bad_reason_t reason;
     bool priv = r->flags & PAGER_MAP_PRIVATE;
     pte_t np = {.state = PAGER_PAGE_RESIDENT};
+    /* A private page still holding the file's contents: its first write (FIRST_WRITE). */
+    bool pte_was_file = priv && pte->state == PAGER_PAGE_FILE;
 
     if (pte->state == PAGER_PAGE_ZERO) {
         np.u.frame = new_frame(s, FILL_ZERO, 0, 0, &reason);
@@ -184,7 +184,7 @@ static pager_bad_reason_t fault_write_protected(pager_space_t *s, const region_t
             return reason;
         if (!install(s, r, vpn, pte, np))
             return PAGER_BAD_OUT_OF_MEMORY;
-        out->action = PAGER_ACT_COW_COPY;
+        out->action = pte_was_file ? PAGER_ACT_FIRST_WRITE : PAGER_ACT_COW_COPY;
         s->stats.cow_copies++;
         return PAGER_BAD_NONE;
     }
@@ -203,7 +203,9 @@ static pager_bad_reason_t fault_write_protected(pager_space_t *s, const region_t
     }
     if (old.state == PAGER_PAGE_RESIDENT && old.swslot)
         slot_put(s->pager, old.swslot - 1);
-    out->action = priv ? PAGER_ACT_COW_UPGRADE : PAGER_ACT_REMAP;
+    out->action = pte_was_file ? PAGER_ACT_FIRST_WRITE
+                  : priv       ? PAGER_ACT_COW_UPGRADE
+                               : PAGER_ACT_REMAP;
     if (priv)
         s->stats.cow_upgrades++;
     return PAGER_BAD_NONE;
@@ -247,8 +249,8 @@ static pager_bad_reason_t fault_present(pager_space_t *s, const region_t *r, uin
     return PAGER_BAD_NONE;
 }
 
-int pager_fault(pager_space_t *s, uint64_t addr, pager_access_t access, uint64_t sp,
-                pager_fault_result_t *out)
+int fault_decide(pager_space_t *s, uint64_t addr, pager_access_t access, uint64_t sp,
+                 pager_fault_result_t *out)
 {
     unsigned need = need_of(access);
     if (!s || !out || !need)

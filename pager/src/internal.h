@@ -154,6 +154,10 @@ struct pager {
     pager_space_t *hand;   /* the clock hand: space and page number */
     uint64_t hand_vpn;
     bool evicting;
+    /* observe.c: the observer, and whether file_read reported a hole since fault_begin */
+    pager_observer_fn observer;
+    void *observer_arg;
+    bool hole_seen;
 };
 
 struct pager_space {
@@ -192,6 +196,17 @@ int space_release_range(pager_space_t *s, uint64_t lo, uint64_t hi);
 
 /* Set a mapped page's rights to `prot` (unmap if 0); returns the hook error. */
 int page_set_prot(pager_space_t *s, uint64_t vpn, pte_t *pte, unsigned prot);
+
+/* The decision of pager_fault without the observer and hole accounting (fault.c). */
+int fault_decide(pager_space_t *s, uint64_t addr, pager_access_t access, uint64_t sp,
+                 pager_fault_result_t *out);
+/* Around every fault decision (observe.c): fault_begin before, fault_end after (reports a
+ * hole, calls the observer) returning rc. */
+void fault_begin(pager_space_t *s);
+int fault_end(pager_space_t *s, uint64_t addr, pager_access_t access, pager_fault_result_t *out,
+              int rc);
+/* ops->file_read into `frame`; a PAGER_FILE_HOLE answer zero-fills it (hole.c). 0 or < 0. */
+int file_fill(pager_t *p, uint64_t file, uint64_t off, uint64_t frame);
 
 /* Fill a page that is NONE (fault.c); PAGER_BAD_NONE on success, `out` says what was done. */
 pager_bad_reason_t fault_absent(pager_space_t *s, const region_t *r, uint64_t vpn, pte_t *pte,

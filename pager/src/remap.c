@@ -9,9 +9,10 @@
 int pager_fault_unmapped(pager_space_t *s, uint64_t addr, pager_access_t access, uint64_t sp,
                          pager_fault_result_t *out)
 {
-    int rc = pager_fault(s, addr, access, sp, out);
+    fault_begin(s);
+    int rc = fault_decide(s, addr, access, sp, out);
     if (rc < 0 || out->outcome != PAGER_FAULT_RETRY)
-        return rc;
+        return fault_end(s, addr, access, out, rc);
     uint64_t vpn = vpn_of(addr);
     pte_t *pte = pagetab_lookup(&s->pt, vpn);
     uint64_t frame = pte->state == PAGER_PAGE_ZERO ? s->pager->zero_id : pte->u.frame->id;
@@ -20,12 +21,12 @@ int pager_fault_unmapped(pager_space_t *s, uint64_t addr, pager_access_t access,
         out->outcome = PAGER_FAULT_BAD;
         out->reason = PAGER_BAD_OUT_OF_MEMORY;
         s->stats.bad++;
-        return PAGER_OK;
+        return fault_end(s, addr, access, out, PAGER_OK);
     }
     out->outcome = PAGER_FAULT_MAPPED;
     out->action = PAGER_ACT_REMAP;
     out->prot = pte->prot;
     out->frame = frame;
     s->stats.minor++;
-    return PAGER_OK;
+    return fault_end(s, addr, access, out, PAGER_OK);
 }

@@ -114,7 +114,7 @@ int page_set_prot(pager_space_t *s, uint64_t vpn, pte_t *pte, unsigned prot)
         if (rc < 0)
             return rc; /* nothing changed: the caller can back out */
     } else {
-        rc = ops->protect(ctx, s->user, va, prot);
+        rc = ops->protect(ctx, s->user, va, frame_of(s, pte), prot);
     }
     pte->prot = (uint8_t)prot;
     return rc < 0 ? rc : 0;

@@ -6,6 +6,7 @@
  */
 #include <faultline/fault.h>
 #include <fl/files_proto.h>
+#include <fl/pager_proto.h>
 #include <fl/runtime.h>
 #include <lib/cpio.h>
 #include <stdio.h>
@@ -225,4 +226,29 @@ FL_TEST(files_past_eof_bus_error)
     char args[64];
     snprintf(args, sizeof(args), "ftest map %s %llx", FILE_NAME, (unsigned long long)hash);
     return run(&e, 1, args, 0);
+}
+
+/* Issue 12, item 2: the pager reads uncached file pages on its reader thread while its main
+ * loop goes on, and answers each waiting fault by its reply token; the client still reads the
+ * file's exact bytes. */
+FL_TEST(files_async_read)
+{
+    pg_env_t e;
+    fl_handle_t fep;
+    uint64_t hash, size;
+    char args[64];
+    const char *why = start(&e, &fep);
+    if (!why)
+        why = initrd_hash(FILE_NAME, &hash, &size);
+    if (why)
+        return why;
+    snprintf(args, sizeof(args), "ftest map %s %llx", FILE_NAME, (unsigned long long)hash);
+    if ((why = run(&e, 0, args, 0)))
+        return why;
+    fl_msg_t m = {.tag = FL_TAG(PAGER_REQ_STATS, 2, 0), .w = {PAGER_STATS_AFILE, 0}};
+    CHECK_EQ(fl_call(e.ep, &m), 0);
+    CHECK(m.w[0] >= 1 && m.w[1] == m.w[0], "reader thread: %llu reads started, %llu completed",
+          (unsigned long long)m.w[0], (unsigned long long)m.w[1]);
+    printf("files: %llu file pages read asynchronously\n", (unsigned long long)m.w[0]);
+    return NULL;
 }

@@ -160,20 +160,20 @@ static int unmap(void *ctx, void *space, uint64_t va)
     return r < 0 && r != FL_EPEER ? (int)r : 0;
 }
 
-static int protect(void *ctx, void *space, uint64_t va, unsigned prot)
+static int protect(void *ctx, void *space, uint64_t va, uint64_t frame, unsigned prot)
 {
     (void)ctx;
     client_t *c = space;
-    pager_page_info_t pi;
+    pager_page_info_t pi; /* the rights mapped now (libpager updates its record after this) */
     if (pager_page_info(c->ps, va, &pi) < 0)
         return PAGER_EINVAL;
-    if (deferred(c, va, pi.frame, prot) || c->dead)
+    if (deferred(c, va, frame, prot) || c->dead)
         return 0;
     if (prot & FL_PROT_WRITE)
-        stock_written(pi.frame);
+        stock_written(frame);
     long r;
-    if (prot & ~pi.prot) /* gaining a right: only a new map can do that */
-        r = fl_vm_map(c->space, va, pi.frame, 1, prot);
+    if (prot & ~pi.prot) /* gaining a right: only a new map of the frame can do that */
+        r = fl_vm_map(c->space, va, frame, 1, prot);
     else
         r = fl_vm_protect(c->space, va, 1, prot);
     return r < 0 && r != FL_EPEER ? (int)r : 0;

@@ -15,21 +15,6 @@
 
 #include "server.h"
 
-static unsigned fail_reason(pager_bad_reason_t why)
-{
-    switch (why) {
-    case PAGER_BAD_NO_REGION: return FL_FAULT_FAIL_NO_REGION;
-    case PAGER_BAD_NO_PERMISSION: return FL_FAULT_FAIL_PERMISSION;
-    case PAGER_BAD_GUARD:
-    case PAGER_BAD_STACK_LIMIT:
-    case PAGER_BAD_BELOW_SP: return FL_FAULT_FAIL_GUARD;
-    case PAGER_BAD_OUT_OF_MEMORY: return FL_FAULT_FAIL_NO_MEMORY;
-    case PAGER_BAD_IO: return FL_FAULT_FAIL_BUS;
-    case PAGER_BAD_NONE: break;
-    }
-    return FL_FAULT_FAIL_OTHER;
-}
-
 static const char *access_name(unsigned access)
 {
     return access == FL_FAULT_WRITE ? "write" : access == FL_FAULT_EXEC ? "exec" : "read";
@@ -115,7 +100,7 @@ void fault_handle(server_t *srv, client_t *c, fl_msg_t *m)
         return;
     }
     if (res.outcome == PAGER_FAULT_BAD) {
-        unsigned reason = fail_reason(res.reason);
+        unsigned reason = pager_reply_fail_code(res.reason); /* FL_FAULT_FAIL_* */
         report_add(srv, c, addr, pc, access, reason);
         uint64_t off;
         const file_ent_t *f = past_eof(srv, c, addr, res.reason, &off);
@@ -137,15 +122,16 @@ void fault_handle(server_t *srv, client_t *c, fl_msg_t *m)
         return;
     }
     if (!mapped) {
-        /* RETRY, or MAPPED by a path that mapped nothing new: answer from the record. */
-        pager_page_info_t pi;
-        pager_page_info(c->ps, page, &pi);
-        if (!pi.prot) {
-            reply_fail(m, FL_FAULT_FAIL_OTHER);
+        /* RETRY, or MAPPED by a path that mapped nothing new: libpager's reply for the
+         * decision answers from its record. */
+        pager_reply_t rep;
+        pager_reply_build(c->ps, &res, &rep);
+        if (rep.kind != PAGER_REPLY_MAP) {
+            reply_fail(m, rep.fail);
             return;
         }
-        frame = pi.frame;
-        prot = pi.prot;
+        frame = rep.frame;
+        prot = rep.prot;
         ahead = 0;
     }
     uint64_t src = frame;
@@ -156,9 +142,28 @@ void fault_handle(server_t *srv, client_t *c, fl_msg_t *m)
             ahead = 0;
         }
     }
-    if (srv->verbose)
-        printf("pager: %s: %s fault at %#llx -> frame %#llx rights %u%s, %u ahead\n", c->name,
-               access_name(access), (unsigned long long)addr, (unsigned long long)frame, prot,
-               res.stack_grew ? " (stack grew)" : "", ahead);
+    if (srv->verbose && ahead)
+        printf("pager: %s: %u pages ahead of %#llx in the same reply\n", c->name, ahead,
+               (unsigned long long)page);
     reply_map(m, page, src, ahead + 1, prot);
+}
+
+/* -v: libpager's observer logs every decision as it is made (fault_observe in server.h). */
+void fault_observe(void *arg, pager_space_t *ps, uint64_t addr, pager_access_t acc,
+                   const pager_fault_result_t *res)
+{
+    (void)arg;
+    client_t *c = pager_space_user(ps);
+    const char *what = acc == PAGER_ACCESS_WRITE  ? "write"
+                       : acc == PAGER_ACCESS_EXEC ? "exec"
+                                                  : "read";
+    if (res->outcome == PAGER_FAULT_BAD)
+        printf("pager: %s: %s fault at %#llx -> bad (%s)\n", c->name, what,
+               (unsigned long long)addr, pager_bad_reason_name(res->reason));
+    else if (res->outcome == PAGER_FAULT_RETRY)
+        printf("pager: %s: %s fault at %#llx -> retry\n", c->name, what, (unsigned long long)addr);
+    else
+        printf("pager: %s: %s fault at %#llx -> %s, frame %#llx rights %u%s\n", c->name, what,
+               (unsigned long long)addr, pager_action_name(res->action),
+               (unsigned long long)res->frame, res->prot, res->stack_grew ? " (stack grew)" : "");
 }

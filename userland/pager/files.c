@@ -15,22 +15,36 @@
 
 #include "server.h"
 
+/* A session of the file server through ep with its buffer at va: its endpoint, or an error. */
+static long attach(server_t *srv, fl_handle_t ep, fl_ipc_buffer_t *ipc, uint64_t va)
+{
+    ipc->handles[0] = srv->self;
+    ipc->handle_rights[0] = FL_RIGHT_MAP;
+    fl_msg_t m = {.tag = FL_TAG(FILES_REQ_ATTACH, FILES_HANDLE_MSG_WORDS, 1), .w = {va}};
+    long r = fl_call(ep, &m);
+    if (r >= 0 && FL_TAG_LABEL(m.tag) == FILES_REPLY && (long)m.w[0] == 0 &&
+        FL_TAG_HANDLES(m.tag) >= 1)
+        return (long)ipc->handles[0];
+    return r < 0 ? r : (long)m.w[0] < 0 ? (long)m.w[0] : FL_EPEER;
+}
+
 void files_init(server_t *srv, fl_handle_t files_ep, fl_ipc_buffer_t *ipc)
 {
     if (!files_ep)
         return;
-    ipc->handles[0] = srv->self;
-    ipc->handle_rights[0] = FL_RIGHT_MAP;
-    fl_msg_t m = {.tag = FL_TAG(FILES_REQ_ATTACH, FILES_HANDLE_MSG_WORDS, 1), .w = {FILEBUF_VA}};
-    long r = fl_call(files_ep, &m);
-    if (r >= 0 && FL_TAG_LABEL(m.tag) == FILES_REPLY && (long)m.w[0] == 0 &&
-        FL_TAG_HANDLES(m.tag) >= 1) {
+    long r = attach(srv, files_ep, ipc, FILEBUF_VA);
+    if (r >= 0) {
         srv->files = files_ep;
-        srv->session = ipc->handles[0];
+        srv->session = (fl_handle_t)r;
         return;
     }
-    printf("pager: no file mappings: cannot attach to the file server (%s)\n",
-           fl_strerror(r < 0 ? r : (long)m.w[0]));
+    printf("pager: no file mappings: cannot attach to the file server (%s)\n", fl_strerror(r));
+}
+
+fl_handle_t files_attach(server_t *srv, fl_ipc_buffer_t *ipc, uint64_t va)
+{
+    long r = srv->files ? attach(srv, srv->files, ipc, va) : FL_ENOSYS;
+    return r < 0 ? 0 : (fl_handle_t)r;
 }
 
 static long files_call(fl_handle_t ep, unsigned label, uint64_t w0, uint64_t w1, uint64_t *w1_out)
@@ -82,9 +96,16 @@ const file_ent_t *files_find(const server_t *srv, uint64_t id)
 
 /* libpager's file_read: one page through the session buffer. Past the end of the file the
  * server says FL_ERANGE, which libpager reports as PAGER_BAD_IO (a bus error). */
+long files_session_read(fl_handle_t session, uint64_t file_id, uint64_t offset)
+{
+    return files_call(session, FILES_REQ_READ, file_id, offset, NULL);
+}
+
 int files_read(void *ctx, uint64_t file_id, uint64_t offset, uint64_t frame)
 {
     server_t *srv = ctx;
+    if (afile_take(file_id, offset, frame)) /* read by the reader thread meanwhile */
+        return 0;
     if (!srv->session)
         return PAGER_EIO;
     long r = files_call(srv->session, FILES_REQ_READ, file_id, offset, NULL);

@@ -94,6 +94,18 @@ static fl_handle_t new_client(client_t *parent, fl_msg_t *m)
 static void stats(client_t *caller, fl_msg_t *m)
 {
     client_t *t = m->w[1] ? client_by_id(&srv, m->w[1]) : caller;
+    if (m->w[0] == PAGER_STATS_ASYNC && !m->w[1] && !caller) {
+        async_stats_t as;
+        async_stats(&as);
+        reply(m, (long)as.started, as.completed, as.pending, as.first_others);
+        return;
+    }
+    if (m->w[0] == PAGER_STATS_AFILE && !m->w[1] && !caller) {
+        uint64_t started, completed;
+        afile_stats(&started, &completed);
+        reply(m, (long)started, completed, 0, 0);
+        return;
+    }
     if (m->w[0] == PAGER_STATS_CACHE && !m->w[1] && !caller) {
         pager_cache_stats_t cs;
         pager_cache_stats(srv.pager, &cs);
@@ -243,11 +255,13 @@ static fl_handle_t request(client_t *c, uint64_t badge, fl_msg_t *m)
 }
 
 /*
- * pager [-v] [-s] [-l FRAMES] [-S SLOTS] [-a PAGES]: -v logs every fault; -s: start handle 1
+ * pager [-v] [-s] [-l FRAMES] [-S SLOTS] [-a PAGES] [-H N]: -v logs every fault; -s: start handle 1
  * is a blkdrv endpoint whose disk is the swap device (else it is the file server's); -l: evict
  * before holding more than FRAMES frames; -S: use at most SLOTS swap slots; -a: map at most
  * PAGES pages after the faulting one in the same reply (read-ahead of files, map-ahead of
- * sequential anonymous writes; default and maximum READ_AHEAD - 1, 0: one page per fault).
+ * sequential anonymous writes; default and maximum READ_AHEAD - 1, 0: one page per fault);
+ * -H N (tests only): hold the answer to the first asynchronous swap-in until N faults of other
+ * clients were answered after it started (async.c).
  */
 int main(int argc, char **argv)
 {
@@ -263,6 +277,8 @@ int main(int argc, char **argv)
             limit = strtoull(argv[++i], NULL, 0);
         else if (strcmp(argv[i], "-S") == 0 && i + 1 < argc)
             max_slots = strtoull(argv[++i], NULL, 0);
+        else if (strcmp(argv[i], "-H") == 0 && i + 1 < argc)
+            srv.async_hold = (unsigned)strtoull(argv[++i], NULL, 0);
         else if (strcmp(argv[i], "-a") == 0 && i + 1 < argc)
             srv.ahead = (unsigned)strtoull(argv[++i], NULL, 0);
     }
@@ -293,18 +309,23 @@ int main(int argc, char **argv)
         return 1;
     }
     files_init(&srv, swap ? 0 : fl_start_handle(1), ipcbuf);
+    afile_init(&srv, ipcbuf);
     fl_thread_t wt;
     if (fl_thread_spawn(&wt, watcher, (void *)(uintptr_t)watch_ep, FL_PRIORITY_DEFAULT) < 0) {
         printf("pager: cannot start the watcher thread\n");
         return 1;
     }
-    if (srv.verbose)
+    if (srv.verbose) {
+        pager_set_observer(srv.pager, fault_observe, &srv);
         printf("pager: serving\n");
+    }
 
     fl_msg_t m = {.tag = 0};
+    bool owe_nothing = false; /* the last fault waits for a read: receive without replying */
     for (;;) {
         fl_handle_t close_after = 0;
-        long r = fl_reply_recv(srv.ep, &m);
+        long r = owe_nothing ? fl_recv(srv.ep, &m) : fl_reply_recv(srv.ep, &m);
+        owe_nothing = false;
         if (r < 0) {
             if (r == FL_EPEER)
                 break;
@@ -316,7 +337,18 @@ int main(int argc, char **argv)
         if (label == FL_LABEL_PAGE_FAULT || label == FL_LABEL_EXCEPTION) {
             if (label == FL_LABEL_EXCEPTION)
                 c = NULL; /* not a paging matter: the kernel stops and reports the thread */
+            if (label == FL_LABEL_PAGE_FAULT &&
+                (async_fault(&srv, c, &m) || afile_fault(&srv, c, &m))) {
+                owe_nothing = true; /* answered by its token when the read completes */
+                continue;
+            }
             fault_handle(&srv, c, &m);
+            if (async_answered(&srv, c)) {
+                fl_reply(&m); /* this one first, then the fault that waited */
+                async_release(&srv);
+                m.tag = 0;
+                continue;
+            }
             if (stock_low()) {
                 /* Off the fault path: the client runs on while the pager refills. */
                 fl_reply(&m);
@@ -324,6 +356,12 @@ int main(int argc, char **argv)
                 m.tag = 0;
                 continue;
             }
+        } else if (label == PAGER_MSG_FILEIO && m.badge == PAGER_BADGE_FILEIO) {
+            afile_complete(&srv);
+            m.tag = FL_TAG(PAGER_REPLY, 0, 0);
+        } else if (label == PAGER_MSG_IO && m.badge == PAGER_BADGE_IO) {
+            async_complete(&srv);
+            m.tag = FL_TAG(PAGER_REPLY, 0, 0);
         } else if (label == PAGER_MSG_ENDED && m.badge == PAGER_BADGE_WATCH) {
             client_reap(&srv, m.w[0]);
             m.tag = FL_TAG(PAGER_REPLY, 0, 0);

@@ -9,6 +9,8 @@
  *   fault.c    one page fault: libpager's decision turned into a fault reply
  *   files.c    file mappings: the file server session, the file table, file_read
  *   swap.c     swap_out / swap_in on a virtio-blk disk (pager -s)
+ *   async.c    swap-ins read asynchronously, their faults answered by reply token
+ *   afile.c    file pages read by a reader thread while other faults are served
  *
  * One thread serves everything (libpager is not thread-safe); a second one only waits for
  * process-end notifications and forwards them as PAGER_MSG_ENDED.
@@ -62,7 +64,8 @@ typedef struct server {
     fl_handle_t ended; /* notification the kernel signals when a client's space ends */
     pager_t *pager;
     bool verbose;
-    unsigned ahead; /* pages one fault may map after the faulting one (-a; 0: one page) */
+    unsigned async_hold; /* -H N: tests only (async.c) */
+    unsigned ahead;      /* pages one fault may map after the faulting one (-a; 0: one page) */
     client_t clients[MAX_CLIENTS];
     report_t reports[PAGER_REPORTS];
     unsigned next_report;
@@ -124,6 +127,16 @@ const report_t *report_find(const server_t *srv, uint64_t id);
 /* files.c */
 void files_init(server_t *srv, fl_handle_t files_ep, fl_ipc_buffer_t *ipc);
 long files_open(server_t *srv, const uint64_t name[4], uint64_t *size);
+/* Another session (its buffer at va), for the reader thread: its endpoint, or 0. */
+fl_handle_t files_attach(server_t *srv, fl_ipc_buffer_t *ipc, uint64_t va);
+/* READ of one page into session's buffer: 0 or an error. */
+long files_session_read(fl_handle_t session, uint64_t file_id, uint64_t offset);
+/* Asynchronous file reads (afile.c): as async_fault / async_complete / async_take. */
+void afile_init(server_t *srv, fl_ipc_buffer_t *ipc);
+bool afile_fault(server_t *srv, client_t *c, const fl_msg_t *m);
+void afile_complete(server_t *srv);
+bool afile_take(uint64_t file, uint64_t off, uint64_t frame);
+void afile_stats(uint64_t *started, uint64_t *completed);
 const file_ent_t *files_find(const server_t *srv, uint64_t id);
 int files_read(void *ctx, uint64_t file_id, uint64_t offset, uint64_t frame);
 /* libpager's file_write: the write-back of a dirty shared page (disk files only). */
@@ -136,5 +149,31 @@ int swap_in(void *ctx, uint64_t slot, uint64_t frame);
 
 /* fault.c: fills *m with the fault reply */
 void fault_handle(server_t *srv, client_t *c, fl_msg_t *m);
+
+/* Asynchronous swap-in (async.c). */
+typedef struct async_stats {
+    uint64_t started, completed, pending;
+    uint64_t others_while_pending; /* faults answered while some read was in flight */
+    uint64_t first_others;         /* -H: faults of others answered before the first was */
+} async_stats_t;
+/* A second block session on blk_ep and its I/O thread; hold: -H (0: off). */
+void async_init(server_t *srv, fl_handle_t blk_ep, fl_ipc_buffer_t *ipc, unsigned hold);
+/* A page fault of c on a swapped page: start (or join) its read and leave the fault unanswered
+ * (true; the main loop must not reply), or false: decide it now. */
+bool async_fault(server_t *srv, client_t *c, const fl_msg_t *m);
+/* PAGER_MSG_IO: reap completions, answer the faults that waited for them. */
+void async_complete(server_t *srv);
+/* A fault of c was decided now: count it; true if the held first read may be answered now
+ * (after this reply is sent: async_release). */
+bool async_answered(server_t *srv, client_t *c);
+void async_release(server_t *srv);
+/* swap_in: the data of a completed read of slot, copied into frame (true), or false. */
+bool async_take(uint64_t slot, uint64_t frame);
+/* swap_out is rewriting slot: a read of it in flight is stale. */
+void async_forget(uint64_t slot);
+void async_stats(async_stats_t *out);
+/* libpager's observer for -v: one line per fault decision (client, access, address, action). */
+void fault_observe(void *arg, pager_space_t *ps, uint64_t addr, pager_access_t acc,
+                   const pager_fault_result_t *res);
 
 #endif

@@ -7,6 +7,7 @@
  *                              mismatch and at least one major fault (a swap-in), else 2-5
  *   swaptest hog               writes fresh pages until the pager runs out of memory and swap
  *                              (the pager stops it)
+ *   swaptest touch PAGES       writes one byte to each of PAGES fresh pages and checks them
  */
 #include <fl/vm.h>
 #include <stdint.h>
@@ -104,12 +105,29 @@ static int hog(void)
     return 3;
 }
 
+/* Writes `pages` fresh pages once: anonymous zero fills, one fault each with `pager -a 0`. */
+static int touch(unsigned pages)
+{
+    uint8_t *p;
+    if (vm_map(NULL, (size_t)pages * PAGE, VM_READ | VM_WRITE, 0, (void **)&p) < 0)
+        return 2;
+    for (unsigned n = 0; n < pages; n++)
+        p[(size_t)n * PAGE] = (uint8_t)(n + 1);
+    for (unsigned n = 0; n < pages; n++)
+        if (p[(size_t)n * PAGE] != (uint8_t)(n + 1))
+            return 3;
+    printf("swaptest: touched %u anonymous pages\n", pages);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 4 && strcmp(argv[1], "ws") == 0)
         return ws((unsigned)strtoul(argv[2], NULL, 0), (unsigned)strtoul(argv[3], NULL, 0));
     if (argc >= 2 && strcmp(argv[1], "hog") == 0)
         return hog();
-    printf("usage: swaptest ws PAGES PASSES | swaptest hog\n");
+    if (argc >= 3 && strcmp(argv[1], "touch") == 0)
+        return touch((unsigned)strtoul(argv[2], NULL, 0));
+    printf("usage: swaptest ws PAGES PASSES | swaptest hog | swaptest touch PAGES\n");
     return 1;
 }

@@ -33,5 +33,17 @@ void fault_timed_out(thread_t *client, const char *why);
  * them on every timer tick. */
 void fault_deadline_arm(thread_t *client, struct endpoint *ep);
 void fault_deadline_tick(void);
+/* Held faults (kernel/fault_async.c). pager, which owes client's fault as its reply target,
+ * is about to receive another message: keep the fault owed (true), or false if client is not
+ * blocked on a fault pager owes. */
+bool fault_hold(thread_t *pager, thread_t *client);
+/* client's fault is no longer owed (answered elsewhere, withdrawn, client ending): take it off
+ * its pager thread's held list, if it is on one. */
+void fault_unhold(thread_t *client);
+/* pager is ending: every fault it holds fails ("its pager ended before replying"). */
+void fault_abandon_held(thread_t *pager);
+/* The blocked thread whose fault `token` names, if a thread of the caller's space owes it:
+ * FL_OK, FL_EINVAL (token 0) or FL_ENOENT. */
+long fault_token_client(uint64_t token, thread_t **client);
 
 #endif

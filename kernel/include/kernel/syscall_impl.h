@@ -97,6 +97,8 @@ long sys_irq_ack(trap_frame_t *tf);
 long sys_fault_regs_get(trap_frame_t *tf); /* fault_regs.c */
 long sys_fault_regs_set(trap_frame_t *tf); /* fault_regs.c */
 long sys_thread_id(trap_frame_t *tf);      /* fault_regs.c */
+long sys_fault_reply(trap_frame_t *tf);    /* fault_async.c */
+long sys_fault_wake(trap_frame_t *tf);     /* fault_async.c */
 long sys_endpoint_set(trap_frame_t *tf);   /* fault_deadline.c */
 
 #endif

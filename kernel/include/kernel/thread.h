@@ -56,6 +56,11 @@ typedef struct thread {
                               its svc: a fail reply makes the call return FL_EFAULT */
     uint64_t fault_msg[6]; /* tag, w0..w3 and the SP (x7) of the pending fault message */
     uint32_t fault_seq;
+    /* Held faults (kernel/fault_async.c): a pager thread's faults received and not answered
+     * besides its reply target (held_faults, through held_next); a faulting thread on one has
+     * is_held set and its replier is that pager thread. */
+    struct thread *held_faults, *held_next;
+    bool is_held;
     /* Fault deadlines (kernel/fault_deadline.c): armed when a fault goes to an endpoint with a
      * deadline; the thread is on the deadline list (holding a reference) while armed. */
     uint64_t fault_deadline;      /* tick by which the fault must be answered */

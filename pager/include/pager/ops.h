@@ -27,6 +27,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* file_read's answer for a page that is a hole of a sparse file: zero-fill it, no data read. */
+#define PAGER_FILE_HOLE 1
+
 typedef struct pager_ops {
     /* Allocate one 4 KiB frame; its contents are undefined. */
     int (*alloc_frame)(void *ctx, uint64_t *frame_out);
@@ -45,13 +48,17 @@ typedef struct pager_ops {
     int (*map)(void *ctx, void *space, uint64_t vaddr, uint64_t frame, unsigned prot);
     /* Remove the mapping at `vaddr` (it exists). */
     int (*unmap)(void *ctx, void *space, uint64_t vaddr);
-    /* Change the rights of the existing mapping at `vaddr` to `prot` (never 0). */
-    int (*protect)(void *ctx, void *space, uint64_t vaddr, unsigned prot);
+    /* Change the rights of the existing mapping at `vaddr`, which maps `frame`, to `prot`
+     * (never 0). The frame lets a backend whose kernel only removes rights give some back with
+     * a new map of the same frame, without a table of its own. */
+    int (*protect)(void *ctx, void *space, uint64_t vaddr, uint64_t frame, unsigned prot);
     /* Read and clear the accessed and dirty bits of the mapping at `vaddr` (it exists). */
     int (*harvest)(void *ctx, void *space, uint64_t vaddr, bool *accessed, bool *dirty);
 
     /* Fill `frame` with the 4 KiB of file `file_id` at byte `offset` (page aligned). May be
-     * NULL if no file-backed region is ever mapped. */
+     * NULL if no file-backed region is ever mapped. Returning PAGER_FILE_HOLE (positive) says
+     * the page is a hole of a sparse file: the frame is left alone and the library zero-fills
+     * it (action PAGER_ACT_FILE_HOLE, a minor fault). */
     int (*file_read)(void *ctx, uint64_t file_id, uint64_t offset, uint64_t frame);
     /* Fill `frame` with the contents of swap slot `slot`. May be NULL if nothing is ever
      * marked swapped. */

@@ -122,6 +122,11 @@ typedef enum pager_action {
     PAGER_ACT_COW_UPGRADE, /* write to a read-only private page whose frame is ours: no copy */
     PAGER_ACT_REMAP,       /* present page given back rights it had lost (protect, dirty) */
     PAGER_ACT_FILE_CACHED, /* file page found in the page cache: shared, no I/O (minor) */
+    PAGER_ACT_FIRST_WRITE, /* first write to a private page still holding the file's contents:
+                              copied out of the shared (cached or forked) frame, or taken over
+                              if nothing else holds it; COW_COPY/UPGRADE are for anonymous
+                              pages shared by fork */
+    PAGER_ACT_FILE_HOLE,   /* file_read said PAGER_FILE_HOLE: frame zero-filled, no I/O (minor) */
 } pager_action_t;
 
 typedef struct pager_fault_result {
@@ -148,6 +153,10 @@ typedef struct pager_stats {
     uint64_t stack_grows;  /* faults that grew a stack */
     uint64_t resident;     /* pages holding a frame of their own (RESIDENT or FILE) now */
     uint64_t mapped_ahead; /* zero fills done ahead of a sequential run (pager_map_ahead) */
+    uint64_t first_writes; /* PAGER_ACT_FIRST_WRITE faults (a copy among them also counts in
+                              cow_copies, an upgrade in cow_upgrades) */
+    uint64_t holes;        /* PAGER_ACT_FILE_HOLE faults */
+    uint64_t discarded;    /* pages emptied by pager_discard */
 } pager_stats_t;
 
 typedef struct pager_config {
@@ -235,6 +244,8 @@ uint64_t pager_frames_in_use(const pager_t *pager);
  * backend is out of frames.
  */
 void pager_cache_stats(const pager_t *pager, pager_cache_stats_t *out);
+/* Whether the page cache holds file page (file_id, offset): a fault there needs no read. */
+bool pager_cache_has(const pager_t *pager, uint64_t file_id, uint64_t offset);
 /* Free every cached page that no space maps; returns how many. */
 uint64_t pager_cache_trim(pager_t *pager);
 
@@ -424,6 +435,74 @@ int pager_page_set_swapped(pager_space_t *space, uint64_t addr, uint64_t slot);
  */
 long pager_sync(pager_space_t *space, uint64_t addr, uint64_t length);
 
+/*
+ * Drop the contents of [addr, addr + length) but keep its regions (MADV_DONTNEED): every page
+ * in the range is unmapped (ops->unmap), its frame reference and swap slot released, and it is
+ * NONE again, so the next touch zero-fills (anonymous, stack) or reads the file again (file
+ * regions; through the page cache if it is on). A frame another space shares (fork, page
+ * cache) survives there. Dirty pages of shared file regions are written back first through
+ * ops->file_write if it is set (their writes are the file's, not this space's); without the
+ * hook they are discarded with the rest. Stacks keep their committed size.
+ * Returns the number of pages emptied, or PAGER_EINVAL (alignment, zero length, NULL),
+ * PAGER_ERANGE, PAGER_ENOENT (part of the range has no region), or a write-back error (the
+ * pages before it were discarded, that one and the ones after kept).
+ */
+long pager_discard(pager_space_t *space, uint64_t addr, uint64_t length);
+
+/*
+ * An observer sees every fault decision, after it was carried out: pager_fault and
+ * pager_fault_unmapped call it once each with the fault's arguments and result (MAPPED, RETRY
+ * or BAD), before returning. It must not call back into the library for this pager (it may
+ * read a copy of the result). For logs, traces and tests; NULL turns it off.
+ */
+typedef void (*pager_observer_fn)(void *arg, pager_space_t *space, uint64_t addr,
+                                  pager_access_t access, const pager_fault_result_t *res);
+void pager_set_observer(pager_t *pager, pager_observer_fn fn, void *arg);
+
+/*
+ * The answer a pager sends for a fault decision, independent of the kernel's message layout:
+ * the faultline form is one FL_FAULT_REPLY_MAP of `pages` pages from `frame` at `page` with
+ * `prot`, or one FL_FAULT_REPLY_FAIL with `fail` (see <pager/reply_fl.h>, which builds the
+ * fl_msg_t). PAGER_REPLY_FAIL_* numbers equal faultline's FL_FAULT_FAIL_*.
+ */
+typedef enum pager_reply_kind {
+    PAGER_REPLY_MAP = 0, /* map [page, page + pages * PAGE_SIZE) from frame..., then resume */
+    PAGER_REPLY_FAIL,    /* stop the thread with reason `fail` */
+} pager_reply_kind_t;
+
+#define PAGER_REPLY_FAIL_NO_REGION  1u
+#define PAGER_REPLY_FAIL_PERMISSION 2u
+#define PAGER_REPLY_FAIL_GUARD      3u
+#define PAGER_REPLY_FAIL_NO_MEMORY  4u
+#define PAGER_REPLY_FAIL_BUS        5u
+#define PAGER_REPLY_FAIL_OTHER      6u
+
+typedef struct pager_reply {
+    pager_reply_kind_t kind;
+    uint64_t page;  /* MAP: the faulting page */
+    uint64_t frame; /* MAP: the frame to map there */
+    unsigned pages; /* MAP: 1 (a backend that maps runs of frames ahead raises it) */
+    unsigned prot;  /* MAP: PAGER_PROT_* */
+    unsigned fail;  /* FAIL: PAGER_REPLY_FAIL_* */
+} pager_reply_t;
+
+/*
+ * Build the reply for the decision `res` of a fault of `space` at `res->page`:
+ *   MAPPED -> MAP of res->frame with res->prot;
+ *   RETRY  -> MAP of the frame and rights the library records for the page (the kernel asked,
+ *             so the client does not see it mapped: answering from the record is always safe);
+ *             FAIL OTHER if the library has it unmapped (cannot happen after a RETRY);
+ *   BAD    -> FAIL with the reason mapped to PAGER_REPLY_FAIL_* (GUARD for every stack
+ *             reason, NO_MEMORY for OUT_OF_MEMORY, BUS for IO).
+ * Returns 0, or PAGER_EINVAL for a NULL argument.
+ */
+int pager_reply_build(const pager_space_t *space, const pager_fault_result_t *res,
+                      pager_reply_t *out);
+
+/* The PAGER_REPLY_FAIL_* code for a bad-access reason. */
+unsigned pager_reply_fail_code(pager_bad_reason_t reason);
+
+const char *pager_action_name(pager_action_t action);
 const char *pager_bad_reason_name(pager_bad_reason_t reason);
 
 #endif

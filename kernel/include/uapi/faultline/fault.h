@@ -73,6 +73,13 @@
 #define FL_FAULT_FLAGS(info)  ((unsigned)(((info) >> 24) & 0xff))
 #define FL_FAULT_SEQ(info)    ((uint32_t)((info) >> 32))
 
+/* A fault's reply token (FL_SYS_FAULT_REPLY, FAULT_REGS_*): the faulting thread's id (x8 of
+ * the message, fl_msg_t.fault_thread) and the fault's sequence number. Good for that one
+ * fault: answered, timed out or its thread gone, the token names nothing (FL_ENOENT). */
+#define FL_FAULT_TOKEN(thread, info) ((uint64_t)(uint32_t)(thread) << 32 | FL_FAULT_SEQ(info))
+#define FL_FAULT_TOKEN_THREAD(token) ((uint32_t)((token) >> 32))
+#define FL_FAULT_TOKEN_SEQ(token)    ((uint32_t)(token))
+
 /* Decoded form of a fault message, for pagers. */
 typedef struct fl_fault {
     uint64_t addr, pc, esr;

@@ -78,6 +78,12 @@ enum fl_syscall {
     FL_SYS_THREAD_ID = 41,      /* (thread h, 0 for the caller) -> the thread's id */
     FL_SYS_ENDPOINT_SET = 42,   /* (endpoint h with MANAGE, FL_EP_*, value): set a pager
                                    attribute of the endpoint (below) */
+    FL_SYS_FAULT_REPLY = 43,    /* (token, tag, w0..w3): answer the fault FL_FAULT_TOKEN names, as
+                                   a fault reply; any thread of the space that owes it */
+    FL_SYS_FAULT_WAKE = 44,     /* (endpoint h with READ or 0, vaddr, length, badge or 0):
+                                   resume every page fault in [vaddr, vaddr + length) the
+                                   caller's space owes, and those queued on the endpoint ->
+                                   how many */
     FL_SYS_COUNT
 };
 

@@ -69,10 +69,14 @@
 #define PAGER_REQ_MAP_FILE  0x9a0du
 #define PAGER_REQ_SYNC      0x9a0eu /* w0 = address, w1 = length: write shared dirty file pages back */
 #define PAGER_MSG_ENDED     0x9a20u /* watcher -> main loop: w0 = notification bits */
+#define PAGER_MSG_IO        0x9a21u /* I/O thread -> main loop: block completions to reap */
+#define PAGER_MSG_FILEIO    0x9a22u /* reader thread -> main loop: its file page is read */
 #define PAGER_REPLY         0x9a80u
 
-#define PAGER_BADGE_WATCH 1u
-#define PAGER_BADGE_MIN   16u
+#define PAGER_BADGE_WATCH  1u
+#define PAGER_BADGE_IO     2u /* the pager's own I/O thread (asynchronous swap-ins) */
+#define PAGER_BADGE_FILEIO 3u /* the pager's own file reader thread */
+#define PAGER_BADGE_MIN    16u
 
 /* REGISTER / FORK flags (w2). */
 #define PAGER_REG_LOADER 1u
@@ -87,6 +91,10 @@
 #define PAGER_STATS_FILLS  1u /* zero fills, zero-page maps, COW upgrades (no copy), stack grows */
 #define PAGER_STATS_PAGER  2u /* bad accesses, retries, frames the pager holds, live clients */
 #define PAGER_STATS_CACHE  3u /* page cache: file reads, hits, pages cached, read-ahead pages */
+/* Asynchronous swap-ins: started, completed, in flight, faults of others answered before the
+ * first held one (-H). */
+#define PAGER_STATS_ASYNC 4u
+#define PAGER_STATS_AFILE 5u /* file pages read by the reader thread: started, completed */
 
 /*
  * Messages that carry handles declare 5 words (word 4 unused). The kernel's fast path now

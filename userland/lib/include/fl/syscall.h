@@ -344,6 +344,50 @@ static inline long fl_fault_regs_set(const fl_regs_t *in)
     return FL_SYSCALL2(FL_SYS_FAULT_REGS_SET, in, 0);
 }
 
+/* The registers of the thread whose fault `token` names (FL_FAULT_TOKEN), if the caller's space
+ * owes it (held or not): FL_ENOENT otherwise. */
+static inline long fl_fault_regs_get_of(uint64_t token, fl_regs_t *out)
+{
+    return FL_SYSCALL2(FL_SYS_FAULT_REGS_GET, out, token);
+}
+
+static inline long fl_fault_regs_set_of(uint64_t token, const fl_regs_t *in)
+{
+    return FL_SYSCALL2(FL_SYS_FAULT_REGS_SET, in, token);
+}
+
+/* The reply token of received fault message m. */
+static inline uint64_t fl_fault_token(const fl_msg_t *m)
+{
+    return FL_FAULT_TOKEN(m->fault_thread, m->w[3]);
+}
+
+/* Answers the fault `token` names with fault reply *m (map, resume or fail), whichever fault
+ * this space's threads hold and in any order; the same checks as a reply. FL_ENOENT: nothing
+ * this space owes has that token (answered, timed out, the thread gone, another pager's). */
+static inline long fl_fault_reply(uint64_t token, const fl_msg_t *m)
+{
+    register uint64_t x0 __asm__("x0") = token;
+    register uint64_t x1 __asm__("x1") = m->tag;
+    register uint64_t x2 __asm__("x2") = m->w[0];
+    register uint64_t x3 __asm__("x3") = m->w[1];
+    register uint64_t x4 __asm__("x4") = m->w[2];
+    register uint64_t x5 __asm__("x5") = m->w[3];
+    register uint64_t x8 __asm__("x8") = FL_SYS_FAULT_REPLY;
+    __asm__ volatile("svc #0"
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x8)
+                     :
+                     : "x6", "x7", "memory");
+    return (long)x0;
+}
+
+/* Resumes every page fault in [va, va + len) this space owes, and those still queued on ep
+ * (0: none), with pager badge `badge` (0: any): they retry the access. -> how many. */
+static inline long fl_fault_wake(fl_handle_t ep, uint64_t va, uint64_t len, uint64_t badge)
+{
+    return FL_SYSCALL4(FL_SYS_FAULT_WAKE, ep, va, len, badge);
+}
+
 /* The id of a thread (0: the caller), as fault messages carry it in fl_msg_t.fault_thread. */
 static inline long fl_thread_id(fl_handle_t thread)
 {
