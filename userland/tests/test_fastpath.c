@@ -220,7 +220,8 @@ static const char *session(int s, unsigned srv_prio, unsigned cli_prio)
         {FL_SYS_HANDLE_INFO, x.no_right, FL_OBJ_ENDPOINT | (long)FL_RIGHT_READ << 8},
         {FL_SYS_HANDLE_INFO, x.recv_ep + 0x100, FL_EBADH},
         {FL_SYS_HANDLE_INFO, 0, FL_EBADH},
-        {FL_SYS_COUNT, 0, FL_ENOSYS},
+        {1000, 0, FL_ENOSYS},
+        {FL_SYS_COUNT, 0, FL_ENOSYS}, /* the first unknown number: last, not in the digest */
         {0x12345678, 0, FL_ENOSYS},
     };
     for (unsigned i = 0; i < sizeof(leaf) / sizeof(leaf[0]); i++) {
@@ -234,7 +235,8 @@ static const char *session(int s, unsigned srv_prio, unsigned cli_prio)
         for (unsigned k = 1; k < 31; k++)
             CHECK(q[k] == (k == 8 ? leaf[i].nr : pattern(3, i, k)), "call %#lx: x%u changed",
                   (unsigned long)leaf[i].nr, k);
-        fnv(q, 31);
+        if (leaf[i].nr != FL_SYS_COUNT) /* the digest must not change with each new call */
+            fnv(q, 31);
     }
     long r = 0;
     CHECK_OK(r, fl_thread_spawn(test_thread(&st), server, &x, srv_prio));
