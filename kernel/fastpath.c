@@ -153,7 +153,7 @@ static void copy_message(const trap_frame_t *from, trap_frame_t *to, uint64_t ba
 }
 
 /* Takes the first waiting receiver of ep if it may run now. */
-static thread_t *take_receiver(endpoint_t *ep, thread_t *self)
+static inline __attribute__((always_inline)) thread_t *take_receiver(endpoint_t *ep, thread_t *self)
 {
     thread_t *r = ep->receivers;
     if (ep->closed || !r || r->reply_to || r->prio < self->prio || r->prio < sched_highest_ready())
