@@ -64,5 +64,9 @@ int main(void)
         int failed = tests_run(which);
         return failed ? FL_EXIT_TEST_FAILED : FL_EXIT_PASS;
     }
+    if (bootarg(args, "fl.fuzz", which, sizeof(which))) {
+        int failed = fuzz_run(which);
+        return failed ? FL_EXIT_TEST_FAILED : FL_EXIT_PASS;
+    }
     return demo_run();
 }

@@ -11,4 +11,8 @@ int demo_run(void);
  * line per test and the summary line; returns the number of failures. */
 int tests_run(const char *which);
 
+/* Runs the system-call fuzzer (userland/fuzz/driver.c) as fl.fuzz=START,COUNT,CALLS[,AVOID[,v]]
+ * asks; returns the number of failing seeds. */
+int fuzz_run(const char *spec);
+
 #endif
