@@ -193,7 +193,7 @@ fastpath_el0_sync:
  * and x30 come back from the frame. It makes no scheduling work, so nothing else is due. */
 .Lleaf:
     str     x30, [sp, #TF_X(30)]
-    bl      syscall_leaf_handle_info
+    bl      syscall_leaf_handle_info        /* in range: no linker veneer (x16/x17 kept) */
     ldr     x1, [sp, #TF_X(1)]
     ldp     x2, x3, [sp, #TF_X(2)]
     ldp     x4, x5, [sp, #TF_X(4)]
