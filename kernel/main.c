@@ -6,6 +6,7 @@
 #include <arch/arch.h>
 #include <arch/kstack.h>
 #include <kernel/bootargs.h>
+#include <kernel/fastpath.h>
 #include <kernel/boot.h>
 #include <kernel/panic.h>
 #include <kernel/platform.h>
@@ -70,6 +71,7 @@ void kmain(uint64_t dtb_pa, uint64_t kimage_pa)
     arch_power_init(&platform, semihost);
 
     arch_pmu_init(bootargs_has(platform.bootargs, "fl.bench"));
+    fastpath_init(platform.bootargs);
     if (arch_mmu_init(&platform) != 0)
         panic("cannot build the kernel page tables");
     boot_frames_init(&platform, dtb_pa);

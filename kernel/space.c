@@ -11,14 +11,14 @@
 #include <kernel/space.h>
 #include <kernel/thread.h>
 
-static asid_alloc_t asids;
+asid_alloc_t space_asids; /* global: the assembly fast path (arch/arm64/fastpath.S) reads it */
 static bool asids_ready;
 static uint32_t next_space_id = 1;
 
 space_t *space_create(pool_t *pool)
 {
     if (!asids_ready) {
-        asid_init(&asids, vspace_asid_bits());
+        asid_init(&space_asids, vspace_asid_bits());
         asids_ready = true;
     }
     space_t *s = kobj_alloc(pool, FL_OBJ_SPACE, sizeof(space_t) + sizeof(handle_table_t));
@@ -62,12 +62,12 @@ void space_activate(space_t *s)
         vspace_activate(0, 0, false);
         return;
     }
-    if ((s->asid_ctx >> 16) == asids.generation) { /* the common case: the ASID is current */
-        asids.active = s->asid_ctx;
+    if ((s->asid_ctx >> 16) == space_asids.generation) { /* the common case: the ASID is current */
+        space_asids.active = s->asid_ctx;
         vspace_activate(s->root, asid_of(s->asid_ctx), false);
         return;
     }
-    bool flush = asid_activate(&asids, &s->asid_ctx);
+    bool flush = asid_activate(&space_asids, &s->asid_ctx);
     vspace_activate(s->root, asid_of(s->asid_ctx), flush);
 }
 
@@ -126,7 +126,7 @@ static void teardown(space_t *s, int status)
         vspace_activate(0, 0, false); /* no walks of tables about to be freed */
     if (s->asid_ctx) {
         vspace_flush_asid(asid_of(s->asid_ctx)); /* before the tables go, and the ASID */
-        asid_release(&asids, s->asid_ctx);
+        asid_release(&space_asids, s->asid_ctx);
         s->asid_ctx = 0;
     }
     if (s->root) {
