@@ -673,6 +673,10 @@ static int check_blob(const void *fdt, size_t max_size, const char **err)
         return fail(err, FL_ERANGE, "DTB: totalsize is larger than the readable size (truncated?)");
     if (fdt_check_header(fdt) != 0)
         return fail(err, FL_ECORRUPT, "DTB: bad header (version or block offsets)");
+    /* libfdt 1.6.1 accepts headers from version 2 but its fdt_check_full() reads through a NULL
+     * pointer on versions below 16 (found by test/fuzz); QEMU and dtc write version 17. */
+    if (fdt_version(fdt) < 17)
+        return fail(err, FL_ECORRUPT, "DTB: header version older than 17");
     if (fdt_check_full(fdt, fdt_totalsize(fdt)) != 0)
         return fail(err, FL_ECORRUPT, "DTB: malformed structure block");
     return 0;

@@ -9,11 +9,107 @@
  * which gives the same result (seL4's fastpath follows the same idea).
  */
 #include <arch/context.h>
+#include <arch/fastpath_offsets.h>
+#include <faultline/errors.h>
 #include <faultline/ipc.h>
 #include <faultline/syscall.h>
+#include <kernel/asid.h>
+#include <kernel/bootargs.h>
 #include <kernel/fastpath.h>
 #include <kernel/fault.h>
 #include <kernel/ipc.h>
+#include <kernel/printk.h>
+#include <stddef.h>
+
+uint8_t fastpath_mode = FP_MODE_ASM;
+
+extern uint8_t fastpath_calls[FL_SYS_COUNT]; /* arch/arm64/fastpath.S */
+
+void fastpath_init(const char *bootargs)
+{
+    char v[8];
+    if (bootargs_get(bootargs, "fl.fastpath", v, sizeof(v))) {
+        if (v[0] == 'o' && v[1] == 'f') /* off */
+            fastpath_mode = FP_MODE_OFF;
+        else if (v[0] == 'c' && !v[1])
+            fastpath_mode = FP_MODE_C;
+        printk("fastpath: %s\n", fastpath_mode == FP_MODE_OFF ? "off (general path only)"
+                                 : fastpath_mode == FP_MODE_C ? "C only"
+                                                              : "assembly and C");
+    }
+    if (smp_on && fastpath_mode == FP_MODE_ASM) {
+        /* The assembly path takes no lock and knows one CPU's state only (fastpath.S). */
+        fastpath_mode = FP_MODE_C;
+        printk("fastpath: C only (several CPUs)\n");
+    }
+    if (fastpath_mode == FP_MODE_ASM) {
+        fastpath_calls[FL_SYS_HANDLE_INFO] = FP_CALL_LEAF;
+        fastpath_calls[FL_SYS_CALL] = FP_CALL_CALL;
+        fastpath_calls[FL_SYS_REPLY_RECV] = FP_CALL_REPLY_RECV;
+    } else if (fastpath_mode == FP_MODE_C) {
+        fastpath_calls[FL_SYS_CALL] = FP_CALL_C;
+        fastpath_calls[FL_SYS_REPLY_RECV] = FP_CALL_C;
+    }
+}
+
+/* arch/arm64/fastpath.S reads these structures by offset (arch/fastpath_offsets.h). */
+#define FP_CHECK(a, b) _Static_assert((a) == (b), #a " moved: update arch/fastpath_offsets.h")
+FP_CHECK(offsetof(thread_t, ctx.lr), FP_T_CTX_LR);
+FP_CHECK(offsetof(cpu_t, cur), FP_CPU_CUR);
+FP_CHECK(offsetof(cpu_t, fpu_owner), FP_CPU_FPU_OWNER);
+FP_CHECK(offsetof(cpu_t, zombie), FP_CPU_ZOMBIE);
+FP_CHECK(offsetof(cpu_t, active_space), FP_CPU_ACTIVE_SPACE);
+FP_CHECK(offsetof(cpu_t, runq_bits), FP_CPU_RUNQ_BITS);
+FP_CHECK(offsetof(asid_alloc_t, flush_pending), FP_AS_FLUSH_PENDING);
+FP_CHECK(offsetof(thread_t, ctx.sp), FP_T_CTX_SP);
+FP_CHECK(offsetof(thread_t, tf), FP_T_TF);
+FP_CHECK(offsetof(thread_t, space), FP_T_SPACE);
+FP_CHECK(offsetof(thread_t, state), FP_T_STATE);
+FP_CHECK(sizeof(thread_state_t), 4);
+FP_CHECK(offsetof(thread_t, prio), FP_T_PRIO);
+FP_CHECK(sizeof(((thread_t *)0)->prio), 4);
+FP_CHECK(offsetof(thread_t, slice), FP_T_SLICE);
+FP_CHECK(sizeof(((thread_t *)0)->slice), 4);
+FP_CHECK(offsetof(thread_t, qnext), FP_T_QNEXT);
+FP_CHECK(offsetof(thread_t, qprev), FP_T_QPREV);
+FP_CHECK(offsetof(thread_t, ep), FP_T_EP);
+FP_CHECK(offsetof(thread_t, reply_to), FP_T_REPLY_TO);
+FP_CHECK(offsetof(thread_t, replier), FP_T_REPLIER);
+FP_CHECK(offsetof(thread_t, tls), FP_T_TLS);
+FP_CHECK(offsetof(thread_t, in_fault), FP_T_IN_FAULT);
+FP_CHECK(sizeof(((thread_t *)0)->in_fault), 1);
+FP_CHECK(offsetof(space_t, root), FP_S_ROOT);
+FP_CHECK(offsetof(space_t, asid_ctx), FP_S_ASID_CTX);
+FP_CHECK(offsetof(space_t, handles), FP_S_HANDLES);
+FP_CHECK(offsetof(space_t, dead), FP_S_DEAD);
+FP_CHECK(sizeof(handle_entry_t), FP_HE_SIZE);
+FP_CHECK(offsetof(handle_table_t, e), 0);
+FP_CHECK(offsetof(handle_entry_t, obj), FP_HE_OBJ);
+FP_CHECK(offsetof(handle_entry_t, badge), FP_HE_BADGE);
+FP_CHECK(offsetof(handle_entry_t, rights), FP_HE_RIGHTS);
+FP_CHECK(offsetof(handle_entry_t, gen), FP_HE_GEN);
+FP_CHECK(sizeof(((handle_entry_t *)0)->gen), 2);
+FP_CHECK(offsetof(handle_entry_t, type), FP_HE_TYPE);
+FP_CHECK(HANDLE_TABLE_SIZE, FP_HANDLES);
+FP_CHECK(offsetof(endpoint_t, senders), FP_EP_SENDERS);
+FP_CHECK(offsetof(endpoint_t, receivers), FP_EP_RECEIVERS);
+FP_CHECK(offsetof(endpoint_t, closed), FP_EP_CLOSED);
+FP_CHECK(offsetof(endpoint_t, events), FP_EP_EVENTS);
+FP_CHECK(offsetof(asid_alloc_t, generation), FP_AS_GENERATION);
+FP_CHECK(offsetof(asid_alloc_t, active), FP_AS_ACTIVE);
+FP_CHECK(TS_RUNNING, FP_TS_RUNNING);
+FP_CHECK(TS_RECV, FP_TS_RECV);
+FP_CHECK(TS_REPLY, FP_TS_REPLY);
+FP_CHECK(TIMESLICE_TICKS, FP_TIMESLICE);
+FP_CHECK(FL_OBJ_ENDPOINT, FP_OBJ_ENDPOINT);
+FP_CHECK(FL_RIGHT_READ, 1u << FP_RIGHT_READ_BIT);
+FP_CHECK(FL_RIGHT_WRITE, 1u << FP_RIGHT_WRITE_BIT);
+FP_CHECK(FL_MSG_REG_WORDS, FP_MSG_REG_WORDS);
+FP_CHECK(FL_SYS_HANDLE_INFO, FP_SYS_HANDLE_INFO);
+FP_CHECK(FL_SYS_CALL, FP_SYS_CALL);
+FP_CHECK(FL_SYS_REPLY_RECV, FP_SYS_REPLY_RECV);
+FP_CHECK(FL_SYS_COUNT, FP_SYS_COUNT);
+FP_CHECK(FL_ENOSYS, -10);
 
 /* Switch to next's user context; this thread resumes later through its trap frame. */
 static __attribute__((noreturn)) void switch_user(thread_t *prev, thread_t *next)
@@ -58,7 +154,7 @@ static void copy_message(const trap_frame_t *from, trap_frame_t *to, uint64_t ba
 }
 
 /* Takes the first waiting receiver of ep if it may run now. */
-static thread_t *take_receiver(endpoint_t *ep, thread_t *self)
+static inline __attribute__((always_inline)) thread_t *take_receiver(endpoint_t *ep, thread_t *self)
 {
     thread_t *r = ep->receivers;
     if (ep->closed || !r || r->reply_to || r->prio < self->prio ||
@@ -76,10 +172,19 @@ static thread_t *take_receiver(endpoint_t *ep, thread_t *self)
     return r;
 }
 
+int fastpath_fault_reply(thread_t *pager, thread_t *client)
+{
+    bool resume;
+    pager->reply_to = NULL;
+    client->replier = NULL;
+    fault_apply(pager, client, &resume);
+    return resume;
+}
+
 void fastpath_fault(endpoint_t *ep, uint64_t badge)
 {
     thread_t *self = current, *r;
-    if (this_cpu()->zombie || !(r = take_receiver(ep, self)))
+    if (fastpath_mode == FP_MODE_OFF || this_cpu()->zombie || !(r = take_receiver(ep, self)))
         return;
     trap_frame_t *to = r->tf;
     to->x[0] = 0;
@@ -102,7 +207,7 @@ void fastpath_try(trap_frame_t *tf)
     thread_t *self = current;
     uint64_t badge;
 
-    if (this_cpu()->zombie || !registers_only(tf->x[1]))
+    if (fastpath_mode == FP_MODE_OFF || this_cpu()->zombie || !registers_only(tf->x[1]))
         return;
     if (tf->x[8] == FL_SYS_CALL) {
         endpoint_t *ep = endpoint_of(tf, FL_RIGHT_WRITE, &badge);

@@ -7,6 +7,7 @@
 #include <arch/kstack.h>
 #include <kernel/bootargs.h>
 #include <kernel/cpu.h>
+#include <kernel/fastpath.h>
 #include <kernel/boot.h>
 #include <kernel/panic.h>
 #include <kernel/platform.h>
@@ -87,6 +88,7 @@ void kmain(uint64_t dtb_pa, uint64_t kimage_pa)
     if (arch_irq_init(&platform) != 0)
         panic("no usable interrupt controller");
     arch_smp_start(&platform);
+    fastpath_init(platform.bootargs); /* after smp_start: the assembly path is for one CPU */
     arch_timer_start(&platform, 100);
     /* IRQs are on from here while boot_run builds init: the tick is the only interrupt enabled
      * yet, and its handler only counts (there is no current thread). sched_start masks them

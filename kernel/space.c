@@ -12,7 +12,7 @@
 #include <kernel/space.h>
 #include <kernel/thread.h>
 
-static asid_alloc_t asids;
+asid_alloc_t space_asids; /* global: the assembly fast path (arch/arm64/fastpath.S) reads it */
 static bool asids_ready;
 static unsigned asid_bits_limit = ASID_MAX_BITS;
 static uint32_t next_space_id = 1;
@@ -35,7 +35,7 @@ space_t *space_create(pool_t *pool)
 {
     if (!asids_ready) {
         unsigned bits = vspace_asid_bits();
-        asid_init(&asids, bits < asid_bits_limit ? bits : asid_bits_limit);
+        asid_init(&space_asids, bits < asid_bits_limit ? bits : asid_bits_limit);
         asids_ready = true;
     }
     space_t *s = kobj_alloc(pool, FL_OBJ_SPACE, sizeof(space_t) + sizeof(handle_table_t));
@@ -81,24 +81,24 @@ void space_activate(space_t *s)
         c->active_space = NULL;
         return;
     }
-    uint64_t gen = asids.generation;
-    if (asid_generation(s->asid_ctx) == gen && !asids.flush_pending) { /* the common case */
-        asids.active[c->arch.id] = s->asid_ctx;
+    uint64_t gen = space_asids.generation;
+    if (asid_generation(s->asid_ctx) == gen && !space_asids.flush_pending) { /* the common case */
+        space_asids.active[c->arch.id] = s->asid_ctx;
         vspace_activate(s->root, asid_of(s->asid_ctx), false);
         c->active_space = s;
         return;
     }
-    bool flush = asid_activate(&asids, c->arch.id, &s->asid_ctx);
-    if (asids.generation != gen && asid_bits_limit < ASID_MAX_BITS) /* fl.asid_bits tests */
+    bool flush = asid_activate(&space_asids, c->arch.id, &s->asid_ctx);
+    if (space_asids.generation != gen && asid_bits_limit < ASID_MAX_BITS) /* fl.asid_bits tests */
         printk("asid: rollover on cpu %u, generation %lu\n", c->arch.id,
-               (unsigned long)asids.generation);
+               (unsigned long)space_asids.generation);
     vspace_activate(s->root, asid_of(s->asid_ctx), flush);
     c->active_space = s;
 }
 
 uint64_t space_asid_generation(void)
 {
-    return asids.generation;
+    return space_asids.generation;
 }
 
 int space_map_frame(space_t *s, uint64_t va, uint64_t pa, unsigned prot, unsigned vsflags)
@@ -162,7 +162,7 @@ static void teardown(space_t *s, int status)
             smp_stall(&cpus[i]);
     if (s->asid_ctx) {
         vspace_flush_asid(asid_of(s->asid_ctx)); /* before the tables go, and the ASID */
-        asid_release(&asids, s->asid_ctx);
+        asid_release(&space_asids, s->asid_ctx);
         s->asid_ctx = 0;
     }
     if (s->root) {

@@ -53,7 +53,7 @@ exception_vectors:
     .balign 128                             /* lower EL, AArch64, synchronous: system calls */
     sub     sp, sp, #TF_SIZE
     stp     x0, x1, [sp, #TF_X(0)]
-    b       el0_sync
+    b       fastpath_el0_sync               /* fastpath.S: saves x2-x9, then here below */
     vector  VEC_IRQ, 1
     vector  VEC_FIQ, 1
     vector  VEC_SERROR, 1
@@ -67,6 +67,24 @@ exception_vectors:
     stp     x4, x5, [sp, #TF_X(4)]
     stp     x6, x7, [sp, #TF_X(6)]
     stp     x8, x9, [sp, #TF_X(8)]
+    save_from_x10
+    .endm
+
+/* The same for a system call, with x7 = ESR_EL1 (fastpath.S read it; x7 itself is saved):
+ * FAR_EL1 means nothing after an SVC, the frame gets 0. */
+    .macro  save_from_x10_svc
+    save_x10_to_spsr
+    stp     x7, xzr, [sp, #TF_ESR]
+    .endm
+
+    .macro  save_from_x10
+    save_x10_to_spsr
+    mrs     x24, esr_el1
+    mrs     x25, far_el1
+    stp     x24, x25, [sp, #TF_ESR]
+    .endm
+
+    .macro  save_x10_to_spsr
     stp     x10, x11, [sp, #TF_X(10)]
     stp     x12, x13, [sp, #TF_X(12)]
     stp     x14, x15, [sp, #TF_X(14)]
@@ -82,15 +100,36 @@ exception_vectors:
     mrs     x22, elr_el1
     mrs     x23, spsr_el1
     stp     x22, x23, [sp, #TF_ELR]
-    mrs     x24, esr_el1
-    mrs     x25, far_el1
-    stp     x24, x25, [sp, #TF_ESR]
     .endm
 
-/* Synchronous exceptions from EL0 (system calls above all): a shorter path to C, and back
- * through the scheduler only when it has something to do. */
-el0_sync:
-    save_rest
+/* Synchronous exceptions from EL0 come through fastpath.S, which saves x0-x9 and handles
+ * what it can. The rest comes here: a fault or trap (el0_sync_partial), a system call with
+ * x0-x9 saved (el0_svc_partial) or with the whole frame saved (el0_svc_full). Each goes to C
+ * and back through the scheduler only when it has something to do. */
+    .globl  el0_svc_partial, el0_svc_full, el0_sync_partial, el0_svc_partial_c
+el0_svc_partial_c:
+    save_from_x10_svc
+    mov     x0, sp
+    stp     x29, x22, [sp, #-16]!
+    mov     x29, sp
+    bl      el0_svc_entry_c
+    add     sp, sp, #16
+    b       trap_return
+
+el0_svc_full:
+    mrs     x22, elr_el1                    /* for the frame record (x22 is saved already) */
+    b       1f
+el0_svc_partial:
+    save_from_x10_svc
+1:  mov     x0, sp
+    stp     x29, x22, [sp, #-16]!
+    mov     x29, sp
+    bl      el0_svc_entry
+    add     sp, sp, #16
+    b       trap_return
+
+el0_sync_partial:
+    save_from_x10
     mov     x0, sp
     stp     x29, x22, [sp, #-16]!           /* frame record: backtraces cross into EL0 code */
     mov     x29, sp
@@ -144,6 +183,7 @@ trap_return:
     ldp     x26, x27, [sp, #TF_X(26)]
     ldp     x28, x29, [sp, #TF_X(28)]
     add     sp, sp, #TF_SIZE
+    /* SMP: the big kernel lock is dropped here (fastpath.S, KERNEL_EXIT_UNLOCK). */
     eret
 
 /* A synchronous exception from EL1 whose frame would not fit: sp (minus one frame) is in a

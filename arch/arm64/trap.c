@@ -89,18 +89,33 @@ static __attribute__((noreturn)) void kernel_exception(trap_frame_t *tf, unsigne
           (unsigned long)tf->esr);
 }
 
+/* System calls that fastpath.S did not complete (entry.S el0_svc_partial / el0_svc_full). */
+void el0_svc_entry(trap_frame_t *tf)
+{
+    kernel_enter(); /* the BKL; released in entry.S on the way back to EL0 */
+    syscall_dispatch(tf);
+    if (sched_work_pending())
+        sched_preempt_point();
+}
+
+/* With fl.fastpath=c, CALL and REPLY_RECV come here (entry.S el0_svc_partial_c). */
+void el0_svc_entry_c(trap_frame_t *tf)
+{
+    kernel_enter();
+    fastpath_try(tf);
+    syscall_dispatch(tf);
+    if (sched_work_pending())
+        sched_preempt_point();
+}
+
 /* Synchronous exceptions from EL0; entry.S comes here directly. */
 void el0_sync_entry(trap_frame_t *tf)
 {
     uint8_t ec = (uint8_t)(tf->esr >> 26);
 
-    kernel_enter();   /* the BKL; released in entry.S on the way back to EL0 */
-    if (ec == 0x15) { /* SVC from AArch64: the hot path, no full decode */
-        uint64_t nr = tf->x[8];
-        if (nr == FL_SYS_CALL || nr == FL_SYS_REPLY_RECV)
-            fastpath_try(tf);
-        syscall_dispatch(tf);
-    } else if (ec == 0x07) { /* FP/SIMD with the unit off: lazy switch */
+    kernel_enter(); /* the BKL; released in entry.S on the way back to EL0 */
+    /* SVC from AArch64 (EC 0x15) never comes here: fastpath.S sends it to el0_svc_entry. */
+    if (ec == 0x07) { /* FP/SIMD with the unit off: lazy switch */
         sched_fpu_trap();
     } else {
         fault_handle(tf);

@@ -60,6 +60,12 @@ frame_rec_t *cache_get(pager_t *p, uint64_t file, uint64_t off, bool *hit,
     return f;
 }
 
+/*
+ * Drop the cached pages no space maps (all: every page, for pager_destroy). A dirty one (a
+ * shared mapping wrote it, then went) is written back first when ops->file_write exists; if
+ * that fails it stays cached, except when everything goes. Without the hook there is nowhere
+ * to keep its bytes once no space maps it.
+ */
 static uint64_t drop(pager_t *p, bool all)
 {
     uint64_t n = 0;
@@ -72,6 +78,15 @@ static uint64_t drop(pager_t *p, bool all)
             if (!all && e->frame->shares > 1) {
                 link = &e->next;
                 continue;
+            }
+            if (e->frame->dirty && p->ops->file_write) {
+                if (p->ops->file_write(p->ctx, e->file, e->off, e->frame->id) == 0) {
+                    e->frame->dirty = false;
+                    p->sstats.written_back++;
+                } else if (!all) {
+                    link = &e->next;
+                    continue;
+                }
             }
             *link = e->next;
             frame_put(p, e->frame);

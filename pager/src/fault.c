@@ -149,6 +149,8 @@ pager_bad_reason_t fault_absent(pager_space_t *s, const region_t *r, uint64_t vp
     }
     if (!install(s, r, vpn, pte, np))
         return PAGER_BAD_OUT_OF_MEMORY;
+    if (pte->state == PAGER_PAGE_FILE && pte->dirty)
+        pte->u.frame->dirty = true; /* a shared file page written: the page is dirty */
     if (out->action == PAGER_ACT_ZERO_PAGE)
         s->stats.zero_pages++;
     if (out->action == PAGER_ACT_ZERO_FILL)
@@ -179,7 +181,11 @@ static pager_bad_reason_t fault_write_protected(pager_space_t *s, const region_t
         return PAGER_BAD_NONE;
     }
     if (priv && pte->u.frame->shares > 1) {
+        /* Finding the copy's frame may evict: not this page, whose frame is the source (were
+         * it dropped, the source could be freed and come back as the destination). */
+        s->pager->pinned = pte;
         np.u.frame = new_frame(s, FILL_COPY, pte->u.frame->id, 0, &reason);
+        s->pager->pinned = NULL;
         if (!np.u.frame)
             return reason;
         if (!install(s, r, vpn, pte, np))
@@ -201,6 +207,8 @@ static pager_bad_reason_t fault_write_protected(pager_space_t *s, const region_t
         *pte = old;
         return PAGER_BAD_OUT_OF_MEMORY;
     }
+    if (pte->state == PAGER_PAGE_FILE && pte->dirty)
+        pte->u.frame->dirty = true;
     if (old.state == PAGER_PAGE_RESIDENT && old.swslot)
         slot_put(s->pager, old.swslot - 1);
     out->action = pte_was_file ? PAGER_ACT_FIRST_WRITE

@@ -17,6 +17,13 @@
 typedef struct frame_rec {
     uint64_t id;
     uint32_t shares;
+    /*
+     * A page of a shared file mapping that holds writes its file has not seen yet. It belongs
+     * to the page, not to the mapping that wrote it: it outlives that space, so the page is
+     * written back before any later drop (eviction, cache trim, last unmap). A write-back
+     * clears it.
+     */
+    bool dirty;
 } frame_rec_t;
 
 /* Allocate a frame and its record (shares = 1); NULL if the backend or malloc is out. */
@@ -90,9 +97,9 @@ bool region_compatible(const region_t *a, const region_t *b);
 
 /* One entry per virtual page; 16 bytes. */
 typedef struct pte {
-    uint8_t state; /* pager_page_state_t */
-    uint8_t prot;  /* rights currently in the MMU, 0 = not mapped */
-    uint8_t dirty;
+    uint8_t state;   /* pager_page_state_t */
+    uint8_t prot;    /* rights currently in the MMU, 0 = not mapped */
+    uint8_t dirty;   /* shared FILE: this mapping may write (writable since its last write-back) */
     uint8_t ref;     /* software reference bit: set when mapped, cleared by the clock */
     uint32_t swslot; /* RESIDENT: slot + 1 still holding a clean copy (0: none) */
     union {
@@ -158,6 +165,7 @@ struct pager {
     pager_observer_fn observer;
     void *observer_arg;
     bool hole_seen;
+    const pte_t *pinned; /* the page a fault is working on: eviction leaves it alone */
 };
 
 struct pager_space {
@@ -188,8 +196,17 @@ static inline uint64_t addr_of(uint64_t vpn)
  */
 unsigned page_allowed_prot(const region_t *r, const pte_t *pte);
 
-/* Unmap (if mapped) and release whatever the page holds; leaves it NONE. */
+/* Unmap (if mapped) and release whatever the page holds; leaves it NONE. A dirty shared file
+ * page's last reference is written back first (ops->file_write); the page cache keeps its own. */
 int page_release(pager_space_t *s, uint64_t vpn, pte_t *pte);
+
+/* Whether a FILE page holds writes its file has not seen: the page's own mark, or a mapping
+ * that may still write. */
+bool page_dirty(const pte_t *pte);
+
+/* Write a dirty page of shared file region r back through ops->file_write; on success the page
+ * and this mapping are clean (the caller write-protects the mapping if it stays). */
+int page_write_back(pager_space_t *s, const region_t *r, uint64_t vpn, pte_t *pte);
 
 /* Release every page with vpn in [lo, hi) and prune the table; returns the first hook error. */
 int space_release_range(pager_space_t *s, uint64_t lo, uint64_t hi);

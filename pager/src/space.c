@@ -120,11 +120,42 @@ int page_set_prot(pager_space_t *s, uint64_t vpn, pte_t *pte, unsigned prot)
     return rc < 0 ? rc : 0;
 }
 
+bool page_dirty(const pte_t *pte)
+{
+    return pte->state == PAGER_PAGE_FILE && (pte->dirty || pte->u.frame->dirty);
+}
+
+int page_write_back(pager_space_t *s, const region_t *r, uint64_t vpn, pte_t *pte)
+{
+    pager_t *p = s->pager;
+    uint64_t off = r->file_off + (addr_of(vpn) - r->start);
+    int rc = p->ops->file_write(p->ctx, r->file_id, off, pte->u.frame->id);
+    if (rc < 0)
+        return rc;
+    pte->dirty = 0;
+    pte->u.frame->dirty = false;
+    p->sstats.written_back++;
+    return 0;
+}
+
 int page_release(pager_space_t *s, uint64_t vpn, pte_t *pte)
 {
+    pager_t *p = s->pager;
     int rc = 0;
     if (pte->prot)
-        rc = s->pager->ops->unmap(s->pager->ctx, s->user, addr_of(vpn));
+        rc = p->ops->unmap(p->ctx, s->user, addr_of(vpn));
+    if (page_dirty(pte)) {
+        /* The page stays dirty when this mapping goes: another space, or the page cache, may
+         * hold it. If this was its last reference, its file gets the bytes now. */
+        pte->u.frame->dirty = true;
+        const region_t *r = region_find(&s->regions, addr_of(vpn));
+        if (pte->u.frame->shares == 1 && p->ops->file_write && r &&
+            r->backing == PAGER_BACKING_FILE && !(r->flags & PAGER_MAP_PRIVATE)) {
+            int wrc = page_write_back(s, r, vpn, pte);
+            if (wrc < 0 && rc == 0)
+                rc = wrc;
+        }
+    }
     pte_put_slots(s->pager, pte);
     if (pte->state == PAGER_PAGE_RESIDENT || pte->state == PAGER_PAGE_FILE) {
         frame_put(s->pager, pte->u.frame);
@@ -144,7 +175,7 @@ int pager_page_info(const pager_space_t *s, uint64_t addr, pager_page_info_t *ou
         return PAGER_OK;
     out->state = (pager_page_state_t)pte->state;
     out->prot = pte->prot;
-    out->dirty = pte->dirty;
+    out->dirty = pte->state == PAGER_PAGE_FILE ? page_dirty(pte) : pte->dirty;
     switch (out->state) {
     case PAGER_PAGE_RESIDENT:
     case PAGER_PAGE_FILE:
@@ -174,7 +205,7 @@ int pager_page_harvest(pager_space_t *s, uint64_t addr, bool *accessed, bool *di
     if (rc < 0)
         return rc;
     if (*dirty && pte->state == PAGER_PAGE_FILE)
-        pte->dirty = 1;
+        pte->dirty = pte->u.frame->dirty = 1;
     return PAGER_OK;
 }
 

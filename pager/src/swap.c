@@ -164,6 +164,8 @@ static int clock_page(uint64_t vpn, pte_t *pte, void *arg)
     }
     if (pte->state != PAGER_PAGE_RESIDENT && pte->state != PAGER_PAGE_FILE)
         return 0;
+    if (pte == p->pinned)
+        return 0; /* a fault is copying from this page's frame */
     c->visits++;
     p->sstats.scanned++;
     const region_t *r = region_find(&s->regions, addr_of(vpn));
@@ -175,7 +177,7 @@ static int clock_page(uint64_t vpn, pte_t *pte, void *arg)
      * pages back), and a dirty one only if it can be written back first. */
     if (pte->state == PAGER_PAGE_FILE && !priv) {
         uint32_t others = p->ops->file_write && p->cfg.page_cache ? 2 : 1;
-        if ((pte->dirty && !p->ops->file_write) || pte->u.frame->shares > others)
+        if ((page_dirty(pte) && !p->ops->file_write) || pte->u.frame->shares > others)
             return 0;
     }
     if (pte->state == PAGER_PAGE_RESIDENT && (!priv || pte->u.frame->shares > 1))
@@ -193,12 +195,9 @@ static int clock_page(uint64_t vpn, pte_t *pte, void *arg)
     }
     uint64_t before = p->frames;
     if (pte->state == PAGER_PAGE_FILE) {
-        if (pte->dirty) {
-            uint64_t off = r->file_off + (addr_of(vpn) - r->start);
-            if (p->ops->file_write(p->ctx, r->file_id, off, pte->u.frame->id) < 0)
-                return 0; /* stays dirty and resident */
-            p->sstats.written_back++;
-        }
+        /* A private page of a dirty cached frame just lets go: the cache writes it back. */
+        if (!priv && page_dirty(pte) && page_write_back(s, r, vpn, pte) < 0)
+            return 0; /* stays dirty and resident */
         drop_page(s, vpn, pte, false, 0);
         p->sstats.reclaimed++;
     } else if (pte->swslot) {
@@ -275,26 +274,22 @@ typedef struct sync_ctx {
 static int sync_page(uint64_t vpn, pte_t *pte, void *arg)
 {
     sync_ctx_t *c = arg;
-    pager_t *p = c->s->pager;
-    if (pte->state != PAGER_PAGE_FILE || !pte->dirty)
+    if (!page_dirty(pte))
         return 0;
     const region_t *r = region_find(&c->s->regions, addr_of(vpn));
     if (!r || r->backing != PAGER_BACKING_FILE || (r->flags & PAGER_MAP_PRIVATE))
         return 0;
-    uint64_t off = r->file_off + (addr_of(vpn) - r->start);
-    int rc = p->ops->file_write(p->ctx, r->file_id, off, pte->u.frame->id);
+    int rc = page_write_back(c->s, r, vpn, pte);
     if (rc < 0) {
         if (!c->err)
             c->err = rc;
         return 0;
     }
-    pte->dirty = 0;
     if (pte->prot) {
         rc = page_set_prot(c->s, vpn, pte, page_allowed_prot(r, pte));
         if (rc < 0 && !c->err)
             c->err = rc;
     }
-    p->sstats.written_back++;
     c->written++;
     return 0;
 }

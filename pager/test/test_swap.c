@@ -355,3 +355,54 @@ Test(swap, working_set_with_forked_child)
 {
     working_set(64, 24, false, true);
 }
+
+/*
+ * Issue 11, item 12: a copy-on-write fault that must evict to get its frame never evicts its
+ * own page. Here the only candidates are the writer's file pages, shared with the page cache;
+ * dropping the writer's page would free the copy's source, and the backend would hand that
+ * frame back as the destination (the simulated backend refuses a copy onto itself).
+ */
+Test(swap, cow_copy_never_evicts_its_own_source)
+{
+    env_t e;
+    env_swap(&e, 8, 2, true);
+    client_t a = client_new(&e);
+    uint64_t va;
+    cr_assert_eq(pager_map_file(a.space, BASE, 4 * PG, RW, PAGER_MAP_PRIVATE, 3, 0, &va), 0);
+    cr_assert_eq(rd(&a, va), sim_file_byte(3, 0));
+    cr_assert_eq(rd(&a, va + PG), sim_file_byte(3, PG));
+    wr(&a, va + 5, 0x5a); /* needs a third frame with the limit at two */
+    cr_assert_eq(rd(&a, va + 5), 0x5a);
+    cr_assert_eq(rd(&a, va + 6), sim_file_byte(3, 6));
+    cr_assert_eq(e.sim.errors, 0, "copy onto its own source");
+    check_frames(&e);
+
+    client_free(&a);
+    pager_cache_trim(e.pager);
+    env_fini(&e);
+}
+
+/* Item 12 with sharers: the cache, a parent and its child share the source of the child's
+ * copy; the child's own page is the one eviction must skip. Both keep their own bytes. */
+Test(swap, cow_copy_keeps_sharers_apart_under_a_frame_limit)
+{
+    env_t e;
+    env_swap(&e, 8, 2, true);
+    client_t a = client_new(&e);
+    uint64_t va;
+    cr_assert_eq(pager_map_file(a.space, BASE, 4 * PG, RW, PAGER_MAP_PRIVATE, 3, 0, &va), 0);
+    cr_assert_eq(rd(&a, va + 1), sim_file_byte(3, 1));
+    client_t b = client_fork(&a);
+    cr_assert_eq(rd(&b, va + PG), sim_file_byte(3, PG));
+    wr(&b, va + 1, 0x77);
+    cr_assert_eq(e.sim.errors, 0, "copy onto its own source");
+    cr_assert_eq(rd(&b, va + 1), 0x77);
+    cr_assert_eq(rd(&a, va + 1), sim_file_byte(3, 1), "the parent saw the child's write");
+    cr_assert_eq(rd(&b, va + 1), 0x77);
+    cr_assert_neq(page(&a, va).frame, page(&b, va).frame);
+    check_frames(&e);
+    client_free(&b);
+    client_free(&a);
+    pager_cache_trim(e.pager);
+    env_fini(&e);
+}

@@ -132,3 +132,64 @@ Test(writeback, eviction_writes_dirty_shared_pages_back)
     pager_cache_trim(e.pager);
     env_fini(&e);
 }
+
+/*
+ * Issue 11, item 13: dirtiness belongs to the page, not to the mapping that wrote it. A writes
+ * a shared file page that B maps too (read only, so B's mapping never saw a write), then A
+ * exits: B's page is still dirty, so eviction writes it back before dropping it, and B reads
+ * A's bytes afterwards, from the disk.
+ */
+Test(writeback, dirty_page_outlives_the_space_that_wrote_it)
+{
+    env_t e;
+    env_init_wb(&e, 0, true);
+    client_t a = client_new(&e), b = client_new(&e);
+    uint64_t va, vb;
+    cr_assert_eq(pager_map_file(a.space, BASE, 2 * PG, RW, PAGER_MAP_SHARED, FILE, 0, &va), 0);
+    cr_assert_eq(pager_map_file(b.space, BASE, 2 * PG, RW, PAGER_MAP_SHARED, FILE, 0, &vb), 0);
+    cr_assert_eq(rd(&b, vb + 3), sim_file_byte(FILE, 3));
+    wr(&a, va + 3, 0xd3);
+    cr_assert_eq(rd(&b, vb + 3), 0xd3, "one frame for both");
+    client_free(&a);
+    cr_assert(page(&b, vb).dirty, "the page is still dirty after its writer left");
+    cr_assert_eq(pager_evict(e.pager, 1), 1);
+    cr_assert_eq(page(&b, vb).state, PAGER_PAGE_NONE, "evicted");
+    cr_assert_eq(writes, 1, "written back before it was dropped");
+    cr_assert_eq(disk[0][3], 0xd3);
+    cr_assert_eq(rd(&b, vb + 3), 0xd3, "B's mapping reverted to the old file contents");
+    client_free(&b);
+    pager_cache_trim(e.pager);
+    env_fini(&e);
+}
+
+/* The same without a reader: the page cache writes a dirty page back before it drops it (trim,
+ * and pager_destroy), and a forked sharer (same frame) keeps it dirty after the parent exits. */
+Test(writeback, cache_and_fork_keep_the_page_dirty)
+{
+    env_t e;
+    env_init_wb(&e, 0, true);
+    client_t a = client_new(&e);
+    uint64_t va;
+    cr_assert_eq(pager_map_file(a.space, BASE, 2 * PG, RW, PAGER_MAP_SHARED, FILE, 0, &va), 0);
+    wr(&a, va + PG + 1, 0x61);
+    client_t b = client_fork(&a);
+    wr(&a, va + 9, 0x62);
+    client_free(&a);
+    cr_assert(page(&b, va).dirty);
+    client_free(&b);
+    cr_assert_eq(writes, 0, "the cache keeps dirty pages nobody maps");
+    cr_assert_eq(pager_cache_trim(e.pager), 2);
+    cr_assert_eq(writes, 2);
+    cr_assert_eq(disk[0][9], 0x62);
+    cr_assert_eq(disk[1][1], 0x61);
+    client_t c = client_new(&e);
+    cr_assert_eq(pager_map_file(c.space, BASE, 2 * PG, RW, PAGER_MAP_SHARED, FILE, 0, &va), 0);
+    wr(&c, va + 10, 0x63);
+    client_free(&c);
+    cr_assert_eq(pager_destroy(e.pager), 0); /* writes the cached dirty page back */
+    cr_assert_eq(disk[0][10], 0x63);
+    cr_assert_eq(disk[0][9], 0x62);
+    cr_assert_eq(e.sim.in_use, 0);
+    cr_assert_eq(e.sim.errors, 0);
+    sim_fini(&e.sim);
+}

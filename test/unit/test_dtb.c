@@ -187,6 +187,21 @@ Test(dtb_blob, unsupported_version)
     free(h);
 }
 
+/* Versions 2..16 pass fdt_check_header(); libfdt's fdt_check_full() then reads through a NULL
+ * pointer on those below 16 (the fuzzer's finding), so the reader refuses everything older
+ * than 17 first. */
+Test(dtb_blob, old_versions_refused_before_the_full_check)
+{
+    size_t size;
+    struct fdt_header *h = load("virt-gicv2-1cpu-128m", &size);
+    for (uint32_t v = 2; v < 17; v++) {
+        h->version = cpu_to_fdt32(v);
+        h->last_comp_version = cpu_to_fdt32(v < 16 ? v : 16);
+        expect_err_blob(h, size, FL_ECORRUPT, "version");
+    }
+    free(h);
+}
+
 Test(dtb_blob, garbage_tag_in_structure_block)
 {
     size_t size;

@@ -13,6 +13,7 @@
  * through one block session, one page at a time, nothing cached here (the pager caches).
  */
 #include "blk_client.h"
+#include "flfs.h"
 #include <lib/cpio.h>
 #include <fl/files_proto.h>
 #include <fl/runtime.h>
@@ -33,12 +34,6 @@ typedef struct file {
     uint64_t first, nblks; /* disk: first block and capacity in blocks */
 } file_t;
 
-/* The flfs superblock (docs/storage.md): block 0 of the disk, little-endian. */
-#define FLFS_MAGIC      "FLFS0001"
-#define FLFS_BLOCK      4096u
-#define FLFS_DIR_OFF    64u
-#define FLFS_ENTRY_SIZE 64u
-#define FLFS_MAX_FILES  ((FLFS_BLOCK - FLFS_DIR_OFF) / FLFS_ENTRY_SIZE)
 #define SECTORS_PER_BLK (FLFS_BLOCK / BLK_SECTOR_SIZE)
 
 static blk_client_t dev;
@@ -80,14 +75,6 @@ static int add_file(file_t f)
     return 0;
 }
 
-static uint64_t le64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
-
 /* Reads the superblock of the disk behind blk_ep and adds its files; -1 if it has none. */
 static int index_disk(fl_handle_t blk_ep)
 {
@@ -100,25 +87,19 @@ static int index_disk(fl_handle_t blk_ep)
         printf("files: cannot read the superblock: %s\n", fl_strerror(r));
         return -1;
     }
-    const uint8_t *sb = dev.buf;
-    uint64_t n = le64(sb + 8) & 0xffffffffu;
-    if (memcmp(sb, FLFS_MAGIC, 8) != 0 || n > FLFS_MAX_FILES) {
+    uint64_t blocks = dev.capacity / SECTORS_PER_BLK;
+    static flfs_file_t ents[FLFS_MAX_FILES];
+    int n = flfs_parse(dev.buf, blocks, ents);
+    if (n < 0) {
         printf("files: the disk holds no flfs image\n");
         return -1;
     }
-    uint64_t blocks = dev.capacity / SECTORS_PER_BLK;
-    static char names[FLFS_MAX_FILES][FILES_NAME_MAX];
     unsigned added = 0;
-    for (uint64_t i = 0; i < n; i++) {
-        const uint8_t *e = sb + FLFS_DIR_OFF + i * FLFS_ENTRY_SIZE;
-        file_t f = {.name = names[i], .disk = true};
-        memcpy(names[i], e, FILES_NAME_MAX);
-        f.first = le64(e + 32);
-        f.size = le64(e + 40);
-        f.nblks = le64(e + 48);
-        if (names[i][FILES_NAME_MAX - 1] != '\0' || !names[i][0] || !f.first || f.first >= blocks ||
-            f.nblks > blocks - f.first || f.size > f.nblks * FLFS_BLOCK)
-            continue; /* a malformed entry is skipped */
+    for (int i = 0; i < n; i++) {
+        file_t f = {.name = ents[i].name, .disk = true};
+        f.first = ents[i].first;
+        f.size = ents[i].size;
+        f.nblks = ents[i].nblks;
         if (add_file(f) < 0)
             return -1;
         added++;

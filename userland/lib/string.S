@@ -182,10 +182,24 @@ fl_page_zero:
     cmp     x4, #4096
     b.hi    2f
     add     x5, x0, #4096
+    lsl     x6, x4, #2              /* four blocks per iteration when they fit in the page */
+    cmp     x6, #4096
+    b.hi    3f
 1:  dc      zva, x0
-    add     x0, x0, x4
+    add     x1, x0, x4
+    dc      zva, x1
+    add     x1, x1, x4
+    dc      zva, x1
+    add     x1, x1, x4
+    dc      zva, x1
+    add     x0, x0, x6
     cmp     x0, x5
     b.lo    1b
+    ret
+3:  dc      zva, x0                 /* blocks of 2 or 4 KiB: one at a time */
+    add     x0, x0, x4
+    cmp     x0, x5
+    b.lo    3b
     ret
 2:  mov     x1, #0
     mov     x2, #4096

@@ -15,4 +15,15 @@ void fastpath_try(trap_frame_t *tf);
 struct endpoint;
 void fastpath_fault(struct endpoint *ep, uint64_t badge);
 
+/* Which fast paths run (FP_MODE_* in arch/fastpath_offsets.h): the assembly one and then
+ * the C one (default), the C one only (fl.fastpath=c) or none (fl.fastpath=off: ipc.c does
+ * everything; the reference the fast paths are tested against). */
+extern uint8_t fastpath_mode;
+void fastpath_init(const char *bootargs);
+
+struct thread;
+/* For the assembly fast path: pager's REPLY_RECV answers client's fault. Does the reply
+ * (fault_apply) and returns whether the client runs again. */
+int fastpath_fault_reply(struct thread *pager, struct thread *client);
+
 #endif

@@ -48,10 +48,7 @@ typedef struct thread {
     uint64_t tls;                 /* TPIDR_EL0 while switched out */
     uint64_t ipcbuf_va;           /* registered IPC buffer page, 0 if none (ipc_buffer()) */
     uint32_t id;
-    bool kernel;       /* an idle thread */
-    uint32_t cpu;      /* the CPU it runs on, is queued on, or last ran on */
-    uint32_t affinity; /* CPUs it may run on (bit n: CPU n) */
-    uint32_t fpu_cpu;  /* the CPU whose registers last loaded its FP/SIMD state */
+    bool kernel; /* an idle thread */
     /* Fault forwarding (kernel/fault.c). */
     struct endpoint *pager, *exc_handler; /* each holds a reference */
     uint64_t pager_badge, exc_badge;
@@ -77,6 +74,10 @@ typedef struct thread {
     uint64_t settled[3];
     uint32_t collect_refs; /* scratch of space.c's reachability check */
     bool collect_seen;
+    /* SMP (kernel/sched.c); after the fields fastpath.S reads by offset. */
+    uint32_t cpu;      /* the CPU it runs on, is queued on, or last ran on */
+    uint32_t affinity; /* CPUs it may run on (bit n: CPU n) */
+    uint32_t fpu_cpu;  /* the CPU whose registers last loaded its FP/SIMD state */
     arch_fpu_t fpu;
 } thread_t;
 

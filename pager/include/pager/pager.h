@@ -241,7 +241,7 @@ uint64_t pager_frames_in_use(const pager_t *pager);
  * space maps the same frame: read-only in private regions (the first write copies it, so the
  * cached page never changes), shared regions write the cached frame itself. A cached page no
  * space maps any more stays until pager_cache_trim, which frame allocation also calls when the
- * backend is out of frames.
+ * backend is out of frames; a dirty one is written back first (ops->file_write).
  */
 void pager_cache_stats(const pager_t *pager, pager_cache_stats_t *out);
 /* Whether the page cache holds file page (file_id, offset): a fault there needs no read. */
@@ -431,7 +431,11 @@ int pager_page_set_swapped(pager_space_t *space, uint64_t addr, uint64_t slot);
  * Returns the number of pages written, or PAGER_EINVAL (alignment, NULL), PAGER_EPERM (no
  * file_write hook), or the first hook error (that page stays dirty; the others are done).
  * Eviction also writes a dirty shared file page back (when file_write is set) before it drops
- * it, if no other space maps its frame.
+ * it, if no other space maps its frame. Dirtiness belongs to the page, not to the mapping that
+ * wrote it: when that space unmaps or exits, the page stays dirty for every other mapping, and
+ * it is written back before it is dropped: by eviction, by the page cache (pager_cache_trim
+ * and pager_destroy; a failed write keeps it cached until pager_destroy), or, without the page
+ * cache, when its last mapping goes.
  */
 long pager_sync(pager_space_t *space, uint64_t addr, uint64_t length);
 

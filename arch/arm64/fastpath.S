@@ -1,0 +1,370 @@
+/*
+ * The assembly fast path for system calls from EL0 (issue 13 item 4). The vector for
+ * synchronous exceptions from AArch64 EL0 comes here with x0/x1 saved in a trap frame on the
+ * kernel stack. This file saves only what each case needs:
+ *
+ * - HANDLE_INFO (a system call that only reads kernel state and answers in x0): the handler in
+ *   kernel/syscall_leaf.c is compiled to preserve x9-x29, so x0-x9 and x30 are all that is
+ *   saved and restored; x10-x29, SP_EL0, ELR and SPSR never leave the CPU. An unknown number
+ *   (FL_ENOSYS) is answered here.
+ * - CALL and REPLY_RECV with a registers-only message (tag: no handles, at most 4 words) to a
+ *   thread that is already waiting: the whole frame is saved (the caller blocks, and a blocked
+ *   thread is always resumed through its frame), the checks of kernel/fastpath.c are done in
+ *   a few loads, the message is copied into the other thread's frame and this file switches
+ *   straight to it. A REPLY_RECV that answers a fault (the pager's map reply) has its reply
+ *   applied by fault_apply() in C (fastpath_fault_reply) and the rest done here.
+ * - Anything else: the rest of the frame is saved and C takes over (entry.S el0_svc_partial,
+ *   el0_sync_partial), the C fast path first for CALL and REPLY_RECV, then the general path.
+ *
+ * What this path declines, kernel/fastpath.c and ipc.c do with the same result: they are the
+ * reference. fl.fastpath=c turns this file off (the C fast path only), fl.fastpath=off both.
+ *
+ * Locking (SMP): this path reads and writes scheduler and IPC state (current, run-queue bits,
+ * endpoint queues, other threads' frames) without the big kernel lock, so it runs only while
+ * one CPU runs threads: with several, fastpath_init (kernel/fastpath.c) chooses the C fast
+ * path, fastpath_calls sends every call to entry.S, and the C entries take the lock. The
+ * per-CPU state it uses (current, zombie, run-queue bits, FPU owner, active space) is the
+ * boot CPU's block, through TPIDR_EL1 (kernel/include/kernel/cpu.h; offsets FP_CPU_*).
+ */
+#include <arch/fastpath_offsets.h>
+#include <arch/trap_frame.h>
+
+/* The big kernel lock of an SMP kernel goes here; nothing to do on one CPU. */
+    .macro  KERNEL_ENTER_LOCK
+    .endm
+    .macro  KERNEL_EXIT_UNLOCK
+    .endm
+
+    .macro  current_load reg
+    mrs     \reg, tpidr_el1
+    ldr     \reg, [\reg, #FP_CPU_CUR]
+    .endm
+    .macro  current_store reg, tmp
+    mrs     \tmp, tpidr_el1
+    str     \reg, [\tmp, #FP_CPU_CUR]
+    .endm
+
+/* The part of the frame from x10 on (x0-x9 are saved already), for a system call. */
+    .macro  save_from_x10
+    stp     x10, x11, [sp, #TF_X(10)]
+    stp     x12, x13, [sp, #TF_X(12)]
+    stp     x14, x15, [sp, #TF_X(14)]
+    stp     x16, x17, [sp, #TF_X(16)]
+    stp     x18, x19, [sp, #TF_X(18)]
+    stp     x20, x21, [sp, #TF_X(20)]
+    stp     x22, x23, [sp, #TF_X(22)]
+    stp     x24, x25, [sp, #TF_X(24)]
+    stp     x26, x27, [sp, #TF_X(26)]
+    stp     x28, x29, [sp, #TF_X(28)]
+    mrs     x21, sp_el0
+    stp     x30, x21, [sp, #TF_X(30)]
+    mrs     x22, elr_el1
+    mrs     x23, spsr_el1
+    stp     x22, x23, [sp, #TF_ELR]
+    stp     x7, xzr, [sp, #TF_ESR]          /* x7 = ESR_EL1; FAR means nothing after an SVC */
+    .endm
+
+/* x13 = the endpoint named by handle w0 in space x10's table with right \bit, x12 = its
+ * badge; otherwise to \fail. Uses x11, x14. handle_find() in C. */
+    .macro  endpoint_of bit, fail
+    ldr     x10, [x10, #FP_S_HANDLES]
+    and     w11, w0, #0xff
+    sub     w11, w11, #1                    /* slot 0 wraps to a huge index */
+    cmp     w11, #FP_HANDLES - 1
+    b.hi    \fail
+    mov     w14, #FP_HE_SIZE
+    umaddl  x10, w11, w14, x10
+    ldr     x13, [x10, #FP_HE_OBJ]
+    cbz     x13, \fail
+    ldrh    w14, [x10, #FP_HE_GEN]
+    cmp     w14, w0, lsr #8                 /* the whole rest of the handle: no stray bits */
+    b.ne    \fail
+    ldrb    w14, [x10, #FP_HE_TYPE]
+    cmp     w14, #FP_OBJ_ENDPOINT
+    b.ne    \fail
+    ldr     w14, [x10, #FP_HE_RIGHTS]
+    tbz     w14, #\bit, \fail
+    ldr     x12, [x10, #FP_HE_BADGE]
+    .endm
+
+/* Thread \t may run now instead of the current thread x9: its priority is at least the
+ * caller's and that of every ready thread (the run queue bits). Uses x14, x15, x16. */
+    .macro  may_run t, fail
+    ldr     w14, [\t, #FP_T_PRIO]
+    ldr     w15, [x9, #FP_T_PRIO]
+    cmp     w14, w15
+    b.lo    \fail
+    mrs     x15, tpidr_el1
+    ldr     w15, [x15, #FP_CPU_RUNQ_BITS]
+    cbz     w15, 1f
+    clz     w15, w15
+    mov     w16, #31
+    sub     w15, w16, w15
+    cmp     w14, w15
+    b.lo    \fail
+1:
+    .endm
+
+/* Thread \t's space can be switched to without the ASID allocator: the same space as x9's,
+ * or a live one whose ASID is of the current generation (space_activate's common case).
+ * Uses x14, x15, x16. */
+    .macro  space_ready t, fail
+    ldr     x14, [x9, #FP_T_SPACE]
+    ldr     x15, [\t, #FP_T_SPACE]
+    cmp     x14, x15
+    b.eq    1f
+    ldrb    w16, [x15, #FP_S_DEAD]
+    cbnz    w16, \fail
+    adrp    x14, space_asids
+    add     x14, x14, :lo12:space_asids
+    ldr     w16, [x14, #FP_AS_FLUSH_PENDING]
+    cbnz    w16, \fail                      /* a TLB flush is due first: space_activate */
+    ldr     x16, [x15, #FP_S_ASID_CTX]
+    ldr     x14, [x14, #FP_AS_GENERATION]
+    cmp     x14, x16, lsr #16
+    b.ne    \fail
+1:
+    .endm
+
+/* The message in x1 (tag, words at most 4) and x2-x5 into the frame at \to, as the receiver
+ * sees it: x0 = 0, x1 = tag, the words (0 beyond the count: nothing of the sender leaks),
+ * x6 = \badge, x7 = x8 = 0 (a fault message's SP and thread id). copy_message() in C. Uses
+ * x14, x20-x24. */
+    .macro  copy_message to, badge
+    and     w14, w1, #0x7f
+    cmp     w14, #1
+    csel    x21, x2, xzr, hs
+    cmp     w14, #2
+    csel    x22, x3, xzr, hs
+    cmp     w14, #3
+    csel    x23, x4, xzr, hs
+    cmp     w14, #4
+    csel    x24, x5, xzr, hs
+    stp     xzr, x1, [\to, #TF_X(0)]
+    stp     x21, x22, [\to, #TF_X(2)]
+    stp     x23, x24, [\to, #TF_X(4)]
+    stp     \badge, xzr, [\to, #TF_X(6)]
+    str     xzr, [\to, #TF_X(8)]
+    .endm
+
+/* fastpath_calls[n]: what the entry does with call number n (FP_CALL_*); fastpath_init()
+ * (kernel/fastpath.c) fills it for the mode. 0 for every other call: C. */
+    .data
+    .globl  fastpath_calls
+fastpath_calls:
+    .fill   FP_SYS_COUNT, 1, 0
+
+    .text
+    .balign 64
+    .globl  fastpath_el0_sync
+fastpath_el0_sync:
+    stp     x2, x3, [sp, #TF_X(2)]
+    stp     x4, x5, [sp, #TF_X(4)]
+    stp     x6, x7, [sp, #TF_X(6)]
+    stp     x8, x9, [sp, #TF_X(8)]
+    KERNEL_ENTER_LOCK
+    mrs     x7, esr_el1                     /* x7 is saved; the frame gets ESR from it */
+    lsr     x9, x7, #26
+    cmp     x9, #0x15                       /* EC: SVC from AArch64 */
+    b.ne    el0_sync_partial                /* a fault or a trap: entry.S, trap.c */
+    cmp     x8, #FP_SYS_COUNT
+    b.hs    .Lunknown
+    adr     x9, fastpath_calls              /* what to do with each call number */
+    ldrb    w9, [x9, x8]
+    cbz     w9, el0_svc_partial             /* most calls: entry.S, syscall.c */
+    cmp     w9, #FP_CALL_CALL
+    b.eq    .Lcall
+    b.lo    .Lleaf
+    cmp     w9, #FP_CALL_REPLY_RECV
+    b.eq    .Lreply_recv
+    b       el0_svc_partial_c               /* fl.fastpath=c: the C fast path first */
+
+/* An unknown number: FL_ENOSYS, nothing else changes (x7-x9 were used). */
+.Lunknown:
+    adrp    x9, fastpath_mode
+    ldrb    w9, [x9, :lo12:fastpath_mode]
+    cbnz    w9, el0_svc_partial             /* fl.fastpath=c or off: syscall.c */
+    mov     x0, #-10                        /* FL_ENOSYS */
+    ldp     x6, x7, [sp, #TF_X(6)]
+    ldp     x8, x9, [sp, #TF_X(8)]
+    add     sp, sp, #TF_SIZE
+    KERNEL_EXIT_UNLOCK
+    eret
+
+/* HANDLE_INFO: syscall_leaf.c answers on the registers alone (it preserves x9-x29); x1-x8
+ * and x30 come back from the frame. It makes no scheduling work, so nothing else is due. */
+.Lleaf:
+    str     x30, [sp, #TF_X(30)]
+    bl      syscall_leaf_handle_info        /* in range: no linker veneer (x16/x17 kept) */
+    ldr     x1, [sp, #TF_X(1)]
+    ldp     x2, x3, [sp, #TF_X(2)]
+    ldp     x4, x5, [sp, #TF_X(4)]
+    ldp     x6, x7, [sp, #TF_X(6)]
+    ldp     x8, x9, [sp, #TF_X(8)]
+    ldr     x30, [sp, #TF_X(30)]
+    add     sp, sp, #TF_SIZE
+    KERNEL_EXIT_UNLOCK
+    eret
+
+/* Declined after the whole frame was saved: C, from the C fast path on. */
+.Ldecline:
+    b       el0_svc_full
+
+/* CALL: x0 = endpoint handle, x1 = tag, x2-x5 = words. */
+.Lcall:
+    and     w9, w1, #0xffff
+    cmp     w9, #FP_MSG_REG_WORDS
+    b.hi    el0_svc_partial                 /* handles, more than 4 words or junk bits */
+    save_from_x10
+    current_load x9
+    mrs     x10, tpidr_el1
+    ldr     x10, [x10, #FP_CPU_ZOMBIE]
+    cbnz    x10, .Ldecline                  /* a dead thread's stack is freed on the way out */
+    ldr     x10, [x9, #FP_T_SPACE]
+    endpoint_of FP_RIGHT_WRITE_BIT, .Ldecline
+    ldrb    w14, [x13, #FP_EP_CLOSED]
+    cbnz    w14, .Ldecline
+    ldr     x17, [x13, #FP_EP_RECEIVERS]
+    cbz     x17, .Ldecline                  /* nobody waiting: the caller queues (ipc.c) */
+    ldr     x14, [x17, #FP_T_REPLY_TO]
+    cbnz    x14, .Ldecline                  /* owing a reply: ipc.c settles the old caller */
+    may_run x17, .Ldecline
+    space_ready x17, .Ldecline
+    /* Committed. Take r (x17) off the head of the receive queue. */
+    ldr     x14, [x17, #FP_T_QNEXT]
+    cmp     x14, x17
+    b.ne    1f
+    str     xzr, [x13, #FP_EP_RECEIVERS]
+    b       2f
+1:  ldr     x15, [x17, #FP_T_QPREV]
+    str     x14, [x15, #FP_T_QNEXT]
+    str     x15, [x14, #FP_T_QPREV]
+    str     x14, [x13, #FP_EP_RECEIVERS]
+2:  stp     xzr, xzr, [x17, #FP_T_QNEXT]
+    str     xzr, [x17, #FP_T_EP]
+    ldr     x20, [x17, #FP_T_TF]
+    copy_message x20, x12
+    str     x9, [x17, #FP_T_REPLY_TO]
+    str     x17, [x9, #FP_T_REPLIER]
+    mov     w14, #FP_TS_REPLY
+    str     w14, [x9, #FP_T_STATE]
+    b       .Lswitch
+
+/* REPLY_RECV: reply to the caller this thread owes (x1-x5 the message), then wait on the
+ * endpoint x0. */
+.Lreply_recv:
+    and     w9, w1, #0xffff
+    cmp     w9, #FP_MSG_REG_WORDS
+    b.hi    el0_svc_partial                 /* handles, more than 4 words or junk bits */
+    save_from_x10
+    current_load x9
+    mrs     x10, tpidr_el1
+    ldr     x10, [x10, #FP_CPU_ZOMBIE]
+    cbnz    x10, .Ldecline
+    ldr     x10, [x9, #FP_T_SPACE]
+    endpoint_of FP_RIGHT_READ_BIT, .Ldecline
+    ldrb    w14, [x13, #FP_EP_CLOSED]
+    cbnz    w14, .Ldecline
+    ldr     x14, [x13, #FP_EP_SENDERS]
+    cbnz    x14, .Ldecline                  /* a sender waits: ipc.c receives from it */
+    ldr     x14, [x13, #FP_EP_EVENTS]
+    cbnz    x14, .Ldecline                  /* a pager event waits: ipc.c delivers it */
+    ldr     x17, [x9, #FP_T_REPLY_TO]
+    cbz     x17, .Ldecline
+    ldr     w14, [x17, #FP_T_STATE]
+    cmp     w14, #FP_TS_REPLY
+    b.ne    .Ldecline
+    ldr     x14, [x17, #FP_T_REPLIER]
+    cmp     x14, x9
+    b.ne    .Ldecline
+    may_run x17, .Ldecline
+    ldrb    w14, [x17, #FP_T_IN_FAULT]
+    cbnz    w14, .Lfault_reply
+    space_ready x17, .Ldecline
+    /* Committed. */
+    str     xzr, [x9, #FP_T_REPLY_TO]
+    str     xzr, [x17, #FP_T_REPLIER]
+    ldr     x20, [x17, #FP_T_TF]
+    copy_message x20, xzr
+.Lqueue_self:
+    /* This thread waits on the endpoint x13, at the tail of its receive queue. */
+    mov     w14, #FP_TS_RECV
+    str     w14, [x9, #FP_T_STATE]
+    str     x13, [x9, #FP_T_EP]
+    ldr     x14, [x13, #FP_EP_RECEIVERS]
+    cbnz    x14, 1f
+    stp     x9, x9, [x9, #FP_T_QNEXT]
+    str     x9, [x13, #FP_EP_RECEIVERS]
+    b       .Lswitch
+1:  ldr     x15, [x14, #FP_T_QPREV]
+    stp     x14, x15, [x9, #FP_T_QNEXT]
+    str     x9, [x15, #FP_T_QNEXT]
+    str     x9, [x14, #FP_T_QPREV]
+    b       .Lswitch
+
+/* The caller x17 waits on a fault: the reply maps and/or resumes it. fault_apply() in C does
+ * the reply (the same code as the C paths: the checks, the pinning of a same-space source
+ * frame, the map), through fastpath_fault_reply(); when the client goes on (resume) this
+ * thread receives and the client runs, as above. Otherwise C goes on to the receive. */
+.Lfault_reply:
+    space_ready x17, .Ldecline
+    mov     x19, x9
+    mov     x20, x13
+    mov     x21, x17
+    mov     x0, x9
+    mov     x1, x17
+    bl      fastpath_fault_reply            /* the reply is done whatever it returns */
+    mov     x9, x19
+    mov     x13, x20
+    mov     x17, x21
+    cbz     w0, el0_svc_full                /* not resumed: ipc.c receives (no reply owed now) */
+    b       .Lqueue_self
+
+/* Switch from the current thread x9 (blocked, frame at sp) to x17 and return to its user
+ * context through its frame. switch_user() in C. */
+.Lswitch:
+    adrp    x14, arch_user_trampoline       /* resumed later through its frame */
+    add     x14, x14, :lo12:arch_user_trampoline
+    mov     x15, sp
+    stp     x14, x15, [x9, #FP_T_CTX_LR]
+    ldr     x14, [x9, #FP_T_SPACE]
+    ldr     x15, [x17, #FP_T_SPACE]
+    cmp     x14, x15
+    b.eq    1f
+    ldr     x16, [x15, #FP_S_ASID_CTX]      /* of the current generation: space_ready */
+    adrp    x14, space_asids
+    str     x16, [x14, :lo12:space_asids + FP_AS_ACTIVE] /* active[0]: one CPU */
+    mrs     x14, tpidr_el1
+    str     x15, [x14, #FP_CPU_ACTIVE_SPACE]
+    ldr     x14, [x15, #FP_S_ROOT]
+    bfi     x14, x16, #48, #16
+    msr     ttbr0_el1, x14
+    isb
+1:  mrs     x14, tpidr_el1                  /* the FP unit on only for its owner */
+    ldr     x14, [x14, #FP_CPU_FPU_OWNER]
+    cmp     x14, x9
+    cset    w15, eq
+    cmp     x14, x17
+    cset    w16, eq
+    cmp     w15, w16
+    b.eq    2f
+    mrs     x14, cpacr_el1
+    bic     x14, x14, #(3 << 20)
+    cbz     w16, 3f
+    orr     x14, x14, #(3 << 20)
+3:  msr     cpacr_el1, x14
+    isb
+2:  mov     w14, #FP_TS_RUNNING
+    str     w14, [x17, #FP_T_STATE]
+    ldr     w14, [x17, #FP_T_SLICE]
+    cbnz    w14, 4f
+    mov     w14, #FP_TIMESLICE
+    str     w14, [x17, #FP_T_SLICE]
+4:  current_store x17, x14
+    mrs     x14, tpidr_el0
+    str     x14, [x9, #FP_T_TLS]
+    ldr     x14, [x17, #FP_T_TLS]
+    msr     tpidr_el0, x14
+    ldr     x14, [x17, #FP_T_TF]
+    mov     sp, x14
+    b       trap_return                     /* KERNEL_EXIT_UNLOCK there */

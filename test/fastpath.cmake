@@ -1,0 +1,24 @@
+# The assembly fast path against the C fast path and the general path (issue 13 item 4): the
+# in-OS test fastpath_regs runs the same CALL / REPLY_RECV sequence (fast-path cases and the
+# ones the fast path declines) with every register set before each svc and read back after it,
+# checks the ABI, and prints a digest of every register read back. Each mode must print the
+# same digest (update it here when the test's sequence changes, never for one mode alone).
+set(fl_fastpath_digest "fastpath_regs: digest 76f4fa4c190edfd2")
+foreach(mode on c off)
+  fl_qemu_test(qemu_fastpath_regs_${mode} --gic 3 --cpu cortex-a57 --initrd ${FL_INITRD}
+    --append "fl.test=fastpath_regs fl.fastpath=${mode}" --exit 0 --timeout 60
+    --expect "TEST fastpath_regs PASS" --expect "${fl_fastpath_digest}")
+endforeach()
+
+# The whole in-OS suite and the fault tests (fault replies of every kind: map, resume, fail,
+# garbage, stale, pager gone) on the general path alone: the same results as with the fast
+# paths (qemu_os_tests_*, qemu_faults_max_*).
+fl_qemu_test(qemu_os_tests_fastpath_off --gic 3 --cpu cortex-a57 --initrd ${FL_INITRD}
+  --append "fl.test=all fl.fastpath=off" --exit 0 --timeout 100
+  --expect "TESTS DONE: [0-9]+ passed, 0 failed" --expect "fastpath: off")
+fl_qemu_test(qemu_faults_fastpath_off_1 --gic 3 --cpu max --initrd ${FL_INITRD} --exit 0 --timeout 100
+  --append "fl.fastpath=off fl.test=pf_levels,pf_permission,pf_map_resume,pf_map_ahead,pf_resume,pf_fail,pf_garbage"
+  --expect "TESTS DONE: [0-9]+ passed, 0 failed")
+fl_qemu_test(qemu_faults_fastpath_off_2 --gic 3 --cpu max --initrd ${FL_INITRD} --exit 0 --timeout 100
+  --append "fl.fastpath=off fl.test=pf_stale_reply,pf_pager_dies,pf_ep_closed,pf_syscall,pf_exceptions,pf_fpu"
+  --expect "TESTS DONE: [0-9]+ passed, 0 failed")
