@@ -115,7 +115,9 @@ FL_TEST(pager_smp_killed_while_faulting)
     pg_env_t e;
     static fl_proc_t client; /* tracked by the runner past the end of the test */
     client = (fl_proc_t){0};
-    const char *why = pg_start(&e, 0, "pager", 1);
+    /* -a 0: one page per fault, so the workers (one per CPU) are still serving the first round
+     * of faults when the pager is killed (with map-ahead they could map all 1024 pages first). */
+    const char *why = pg_start(&e, 0, "pager -a 0", 1);
     if (!why)
         why = pg_spawn(&e, &client, "pgtest smp-forever 256", 1, 0, 1);
     if (why)
