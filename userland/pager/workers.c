@@ -105,7 +105,9 @@ static void worker(void *arg)
     uint64_t va = WORKER_IPC_VA + (uint64_t)k * FL_PAGE_SIZE;
     if (fl_vm_alloc(fl_self_space(), va, 1, FL_PROT_READ | FL_PROT_WRITE) < 0 ||
         fl_thread_set_ipc_buffer((void *)va) < 0) {
+        workers_lock();
         printf("pager: worker %u: no IPC buffer; it does not serve\n", k);
+        workers_unlock();
         return;
     }
     serve(k, (fl_ipc_buffer_t *)va);
@@ -121,16 +123,18 @@ unsigned workers_start(unsigned want, bool verbose)
     }
     if (want > MAX_WORKERS)
         want = MAX_WORKERS;
+    if (verbose) /* stdio is not thread-safe: print before the workers run, then under the lock */
+        printf("pager: %u worker thread%s on the endpoint\n", want, want == 1 ? "" : "s");
     nworkers = want; /* before any worker runs: every one of them locks */
     for (unsigned k = 1; k < want; k++) {
         fl_thread_t t;
         if (fl_thread_spawn(&t, worker, (void *)(uintptr_t)k, FL_PRIORITY_DEFAULT) < 0) {
             /* The ones started serve; the count stays (their served[] stays 0). */
+            workers_lock();
             printf("pager: cannot start worker %u of %u\n", k, want);
+            workers_unlock();
             break;
         }
     }
-    if (verbose)
-        printf("pager: %u worker thread%s on the endpoint\n", want, want == 1 ? "" : "s");
     return want;
 }
