@@ -4,6 +4,7 @@
 #include <kernel/boot.h>
 #include <kernel/cpu.h>
 #include <kernel/fault.h>
+#include <kernel/hangcheck.h>
 #include <kernel/page.h>
 #include <kernel/pool.h>
 #include <kernel/bootargs.h>
@@ -101,6 +102,8 @@ void kernel_tick(void)
     if (cpu_id() != 0)
         return; /* time is counted once, on CPU 0 */
     ticks_seen++;
+    if (__builtin_expect(hangcheck_on(), 0))
+        hangcheck_tick();
     fault_deadline_tick(); /* the kernel is consistent here: EL0 or the idle loop was interrupted */
 }
 

@@ -8,6 +8,7 @@
 #include <kernel/bootargs.h>
 #include <kernel/cpu.h>
 #include <kernel/fastpath.h>
+#include <kernel/hangcheck.h>
 #include <kernel/boot.h>
 #include <kernel/panic.h>
 #include <kernel/platform.h>
@@ -89,6 +90,7 @@ void kmain(uint64_t dtb_pa, uint64_t kimage_pa)
         panic("no usable interrupt controller");
     arch_smp_start(&platform);
     fastpath_init(platform.bootargs); /* after smp_start: the assembly path is for one CPU */
+    hangcheck_init(platform.bootargs);
     arch_timer_start(&platform, 100);
     /* IRQs are on from here while boot_run builds init: the tick is the only interrupt enabled
      * yet, and its handler only counts (there is no current thread). sched_start masks them

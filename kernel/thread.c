@@ -11,6 +11,12 @@
 
 static uint32_t next_thread_id = 1;
 static uint64_t live_threads;
+static thread_t *live_list; /* doubly linked through live_next / live_prev */
+
+thread_t *thread_live_first(void)
+{
+    return live_list;
+}
 
 uint64_t thread_count(void)
 {
@@ -72,6 +78,11 @@ thread_t *thread_create(space_t *s, uint64_t entry, uint64_t sp, uint64_t arg, u
     t->id = next_thread_id++;
     kobj_get(&t->obj); /* the reference "being alive" holds, dropped when it dies */
     live_threads++;
+    t->live_prev = NULL;
+    t->live_next = live_list;
+    if (live_list)
+        live_list->live_prev = t;
+    live_list = t;
     return t;
 }
 
@@ -121,6 +132,13 @@ void thread_kill(thread_t *t)
     t->state = TS_DEAD;
     unlink_from_space(t);
     live_threads--;
+    if (t->live_prev)
+        t->live_prev->live_next = t->live_next;
+    else
+        live_list = t->live_next;
+    if (t->live_next)
+        t->live_next->live_prev = t->live_prev;
+    t->live_next = t->live_prev = NULL;
     if (t == current) {
         sched_reap();           /* one zombie at a time: free the previous one first */
         this_cpu()->zombie = t; /* its stack is in use: freed after the switch */

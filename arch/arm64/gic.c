@@ -56,6 +56,14 @@ void arch_send_resched(const arch_cpu_t *to)
     gic->send_sgi(to, GIC_SGI_RESCHED);
 }
 
+bool gic_banked_state(const arch_cpu_t *c, uint32_t *pending, uint32_t *active, uint32_t *enabled)
+{
+    if (!gic->banked_state)
+        return false;
+    gic->banked_state(c, pending, active, enabled);
+    return true;
+}
+
 void gic_handle_irq(void)
 {
     for (;;) {

@@ -86,4 +86,4 @@ static void v2_send_sgi(const arch_cpu_t *to, unsigned sgi)
 }
 
 const gic_ops_t gicv2_ops = {v2_init,    v2_cpu_init, v2_send_sgi, v2_enable,
-                             v2_disable, v2_ack,      v2_eoi};
+                             v2_disable, v2_ack,      v2_eoi,      NULL /* banked: own CPU only */};

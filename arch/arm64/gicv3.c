@@ -26,6 +26,8 @@
 #define GICR_IGROUPR0    (GICR_SGI + 0x0080)
 #define GICR_ISENABLER0  (GICR_SGI + 0x0100)
 #define GICR_ICENABLER0  (GICR_SGI + 0x0180)
+#define GICR_ISPENDR0    (GICR_SGI + 0x0200)
+#define GICR_ISACTIVER0  (GICR_SGI + 0x0300)
 #define GICR_IPRIORITYR  (GICR_SGI + 0x0400)
 
 #define PRIORITY_DEFAULT 0xa0u
@@ -155,5 +157,14 @@ static void v3_send_sgi(const arch_cpu_t *to, unsigned sgi)
     isb();
 }
 
+/* Every redistributor is mapped: any CPU can read another's SGI/PPI state. */
+static void v3_banked_state(const arch_cpu_t *c, uint32_t *pending, uint32_t *active,
+                            uint32_t *enabled)
+{
+    *pending = c->gicr ? mmio_read32(c->gicr + GICR_ISPENDR0) : 0;
+    *active = c->gicr ? mmio_read32(c->gicr + GICR_ISACTIVER0) : 0;
+    *enabled = c->gicr ? mmio_read32(c->gicr + GICR_ISENABLER0) : 0;
+}
+
 const gic_ops_t gicv3_ops = {v3_init,    v3_cpu_init, v3_send_sgi, v3_enable,
-                             v3_disable, v3_ack,      v3_eoi};
+                             v3_disable, v3_ack,      v3_eoi,      v3_banked_state};

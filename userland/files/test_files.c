@@ -26,7 +26,7 @@ static const char *fail(const char *what, long err)
 }
 
 /* The file server and a pager attached to it; e->ep is the pager's control endpoint. */
-static const char *start(pg_env_t *e, fl_handle_t *files_ep)
+static const char *start_pager(pg_env_t *e, fl_handle_t *files_ep, const char *pager_args)
 {
     long r;
     char args[48];
@@ -61,7 +61,7 @@ static const char *start(pg_env_t *e, fl_handle_t *files_ep)
         return fail("notification", r);
     e->ntf = test_handle(r);
     fl_spawn_args_t pa = {
-        .args = "pager",
+        .args = pager_args,
         .pool = fl_pool(),
         .priority = FL_PRIORITY_DEFAULT,
         .give_pool = fl_pool(),
@@ -74,6 +74,11 @@ static const char *start(pg_env_t *e, fl_handle_t *files_ep)
     if ((r = fl_spawn_initrd(&pa, &e->pager, &err)) < 0)
         return fail(err, r);
     return NULL;
+}
+
+static const char *start(pg_env_t *e, fl_handle_t *files_ep)
+{
+    return start_pager(e, files_ep, "pager");
 }
 
 static const char *initrd_hash(const char *name, uint64_t *hash, uint64_t *size)
@@ -250,5 +255,34 @@ FL_TEST(files_async_read)
     CHECK(m.w[0] >= 1 && m.w[1] == m.w[0], "reader thread: %llu reads started, %llu completed",
           (unsigned long long)m.w[0], (unsigned long long)m.w[1]);
     printf("files: %llu file pages read asynchronously\n", (unsigned long long)m.w[0]);
+    return NULL;
+}
+
+/* Issue 14 (the lost wakeup of the SMP demo): the pager's file reader must find everything it
+ * reads set when it starts. On several CPUs it runs at once, on another CPU, while the main
+ * thread is still coming back from the spawn; the notification that starts its reads was set
+ * after the spawn, so once in about a hundred runs the reader waited on handle 0, failed and
+ * ended, and the first uncached file fault then waited forever. pager -Y lets each helper run
+ * first (a yield on one CPU, two ticks of spinning on several), which made that every time. A
+ * fault deadline turns a dead reader into a failed test, not a hang. */
+FL_TEST(files_reader_starts_first)
+{
+    pg_env_t e;
+    fl_handle_t fep;
+    uint64_t hash, size;
+    char args[64];
+    const char *why = start_pager(&e, &fep, "pager -Y");
+    if (!why)
+        why = initrd_hash(FILE_NAME, &hash, &size);
+    if (why)
+        return why;
+    CHECK_EQ(fl_endpoint_set_deadline(e.ep, 300), 0);
+    snprintf(args, sizeof(args), "ftest map %s %llx", FILE_NAME, (unsigned long long)hash);
+    if ((why = run(&e, 0, args, 0)))
+        return why;
+    fl_msg_t m = {.tag = FL_TAG(PAGER_REQ_STATS, 2, 0), .w = {PAGER_STATS_AFILE, 0}};
+    CHECK_EQ(fl_call(e.ep, &m), 0);
+    CHECK(m.w[0] >= 1 && m.w[1] == m.w[0], "reader thread: %llu reads started, %llu completed",
+          (unsigned long long)m.w[0], (unsigned long long)m.w[1]);
     return NULL;
 }

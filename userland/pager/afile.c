@@ -44,18 +44,23 @@ static void reader(void *arg)
     }
 }
 
-void afile_init(server_t *srv, fl_ipc_buffer_t *ipc)
+void afile_init(server_t *srv, fl_ipc_buffer_t *ipc, bool yield)
 {
     long n = fl_notification_create();
     long ep = fl_handle_mint(srv->ep, PAGER_BADGE_FILEIO, FL_RIGHT_WRITE);
     fl_thread_t t;
+    /* Everything the reader reads is set before it starts: with several CPUs it runs at once,
+     * on another one, while this thread is still coming back from the spawn. (go used to be set
+     * after the spawn: the reader then sometimes waited on handle 0, failed and ended, and the
+     * first uncached file fault waited for it forever, issue 14's lost wakeup.) */
+    go = n < 0 ? 0 : (fl_handle_t)n;
     if (!srv->files || n < 0 || ep < 0 || !(session = files_attach(srv, ipc, AFILEBUF_VA)) ||
         fl_thread_spawn(&t, reader, (void *)(uintptr_t)ep, FL_PRIORITY_DEFAULT) < 0) {
         if (srv->files)
             printf("pager: file reads are synchronous: no reader session\n");
         return;
     }
-    go = (fl_handle_t)n;
+    helper_started(yield);
     open_ = true;
 }
 

@@ -30,6 +30,19 @@ static void watcher(void *arg)
     }
 }
 
+void helper_started(bool yield)
+{
+    if (!yield)
+        return;
+    /* One CPU: the helper (ready, same priority) runs now. Several: it was placed on an idle
+     * CPU and runs there while this thread polls the tick count for two ticks. */
+    fl_yield();
+    fl_sysinfo_t info = {0};
+    fl_system_info(&info);
+    for (uint64_t until = info.ticks + 2; info.ticks < until;)
+        fl_system_info(&info);
+}
+
 static void reply(fl_msg_t *m, long result, uint64_t w1, uint64_t w2, uint64_t w3)
 {
     m->tag = FL_TAG(PAGER_REPLY, 4, 0);
@@ -347,11 +360,14 @@ void serve(unsigned k, fl_ipc_buffer_t *ipc)
  * sequential anonymous writes; default and maximum READ_AHEAD - 1, 0: one page per fault);
  * -H N (tests only): hold the answer to the first asynchronous swap-in until N faults of other
  * clients were answered after it started (async.c); -w N: N worker threads receive on the
- * endpoint (default: one per CPU online, at most MAX_WORKERS; workers.c).
+ * endpoint (default: one per CPU online, at most MAX_WORKERS; workers.c). -Y (tests only): let
+ * the file reader and the watcher thread run right after each is started, before the main
+ * thread goes on, as they may at any time on another CPU (so that a helper reading state
+ * published after its start fails on every CPU count, not once in a hundred runs on several).
  */
 int main(int argc, char **argv)
 {
-    bool swap = false;
+    bool swap = false, yield = false;
     uint64_t limit = 0, max_slots = 0;
     unsigned want_workers = 0;
     srv.ahead = READ_AHEAD - 1;
@@ -360,6 +376,8 @@ int main(int argc, char **argv)
             srv.verbose = true;
         else if (strcmp(argv[i], "-s") == 0)
             swap = true;
+        else if (strcmp(argv[i], "-Y") == 0)
+            yield = true;
         else if (strcmp(argv[i], "-l") == 0 && i + 1 < argc)
             limit = strtoull(argv[++i], NULL, 0);
         else if (strcmp(argv[i], "-S") == 0 && i + 1 < argc)
@@ -398,12 +416,13 @@ int main(int argc, char **argv)
         return 1;
     }
     files_init(&srv, swap ? 0 : fl_start_handle(1), ipcbuf);
-    afile_init(&srv, ipcbuf);
+    afile_init(&srv, ipcbuf, yield);
     fl_thread_t wt;
     if (fl_thread_spawn(&wt, watcher, (void *)(uintptr_t)watch_ep, FL_PRIORITY_DEFAULT) < 0) {
         printf("pager: cannot start the watcher thread\n");
         return 1;
     }
+    helper_started(yield);
     if (srv.verbose) {
         pager_set_observer(srv.pager, fault_observe, &srv);
         printf("pager: serving\n");

@@ -136,7 +136,9 @@ fl_handle_t files_attach(server_t *srv, fl_ipc_buffer_t *ipc, uint64_t va);
 /* READ of one page into session's buffer: 0 or an error. */
 long files_session_read(fl_handle_t session, uint64_t file_id, uint64_t offset);
 /* Asynchronous file reads (afile.c): as async_fault / async_complete / async_take. */
-void afile_init(server_t *srv, fl_ipc_buffer_t *ipc);
+void afile_init(server_t *srv, fl_ipc_buffer_t *ipc, bool yield);
+/* Right after a helper thread was started (main.c): with -Y (yield), lets it run first. */
+void helper_started(bool yield);
 bool afile_fault(server_t *srv, client_t *c, const fl_msg_t *m);
 void afile_complete(server_t *srv);
 bool afile_take(uint64_t file, uint64_t off, uint64_t frame);

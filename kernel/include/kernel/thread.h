@@ -79,12 +79,15 @@ typedef struct thread {
     uint32_t affinity; /* CPUs it may run on (bit n: CPU n) */
     uint32_t fpu_cpu;  /* the CPU whose registers last loaded its FP/SIMD state */
     arch_fpu_t fpu;
+    struct thread *live_next, *live_prev; /* every live thread (thread.c), for hangcheck.c */
 } thread_t;
 
 /* The running CPU's current thread (cpu.h). */
 #define current (this_cpu()->cur)
 
 thread_t *thread_create(space_t *s, uint64_t entry, uint64_t sp, uint64_t arg, unsigned prio);
+/* The first live (created, not yet dead) thread; the rest through live_next. */
+thread_t *thread_live_first(void);
 void thread_start(thread_t *t);
 /* Ends t (any state). If it is the current thread the caller must not touch it afterwards and
  * must reach sched_exit_point. */

@@ -2,6 +2,7 @@
 #ifndef ARCH_GIC_H
 #define ARCH_GIC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <kernel/platform.h>
 
@@ -19,6 +20,10 @@ typedef struct gic_ops {
     void (*disable)(unsigned intid);
     unsigned (*ack)(void);
     void (*eoi)(unsigned intid);
+    /* SGI/PPI pending, active and enabled bits of any CPU (NULL: the GIC banks them so that
+     * only the CPU itself can read them, GICv2). For diagnostics (kernel/hangcheck.c). */
+    void (*banked_state)(const struct arch_cpu *c, uint32_t *pending, uint32_t *active,
+                         uint32_t *enabled);
 } gic_ops_t;
 
 extern const gic_ops_t gicv2_ops, gicv3_ops;
@@ -32,6 +37,9 @@ void gic_mask(unsigned intid);
 void gic_unmask(unsigned intid);
 /* The calling CPU's GIC CPU interface or redistributor, and its SGI and timer PPI. */
 int gic_cpu_init(void);
+/* Diagnostics: SGI/PPI state of CPU c; false when the GIC cannot tell (GICv2). */
+bool gic_banked_state(const struct arch_cpu *c, uint32_t *pending, uint32_t *active,
+                      uint32_t *enabled);
 /* Called from the IRQ vector: acknowledge, dispatch, end of interrupt, until none pending. */
 void gic_handle_irq(void);
 
