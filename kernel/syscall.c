@@ -289,6 +289,7 @@ static const syscall_fn syscalls[FL_SYS_COUNT] = {
     [FL_SYS_FAULT_REPLY] = sys_fault_reply,
     [FL_SYS_FAULT_WAKE] = sys_fault_wake,
     [FL_SYS_ENDPOINT_SET] = sys_endpoint_set,
+    [FL_SYS_POOL_REVOKE] = sys_pool_revoke,
 };
 
 void syscall_dispatch(trap_frame_t *tf)

@@ -84,6 +84,10 @@ enum fl_syscall {
                                    resume every page fault in [vaddr, vaddr + length) the
                                    caller's space owes, and those queued on the endpoint ->
                                    how many */
+    FL_SYS_POOL_REVOKE = 45,    /* (pool h with MANAGE): end every process charged to the pool or
+                                   below it, close every handle to their objects -> frames the
+                                   pool still has charged (0 unless frames stay mapped
+                                   elsewhere); FL_EBUSY if the caller is charged there */
     FL_SYS_COUNT
 };
 
