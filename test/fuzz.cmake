@@ -6,6 +6,7 @@
 # through tools/fuzz; `tools/fuzz --host --time S` runs them for longer.
 set(FL_FUZZ_TARGETS cpio elf dtb esr fault_reply blkreq flfs pager)
 set(FL_FUZZ_DIR ${CMAKE_BINARY_DIR}/fuzz)
+unset(FL_CLANG CACHE) # look again at every configure: tools/fl test may just have installed it
 find_program(FL_CLANG NAMES clang clang-14)
 set(FL_FUZZ_OK OFF)
 if(FL_CLANG)
