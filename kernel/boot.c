@@ -2,12 +2,14 @@
 #include <arch/arch.h>
 #include <faultline/errors.h>
 #include <kernel/boot.h>
+#include <kernel/cpu.h>
 #include <kernel/fault.h>
 #include <kernel/page.h>
 #include <kernel/pool.h>
 #include <kernel/bootargs.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/space.h>
 #include <kernel/thread.h>
 
 frame_alloc_t kernel_frames;
@@ -95,14 +97,24 @@ static volatile uint64_t ticks_seen;
 
 void kernel_tick(void)
 {
-    ticks_seen++;
     sched_tick();
+    if (cpu_id() != 0)
+        return; /* time is counted once, on CPU 0 */
+    ticks_seen++;
     fault_deadline_tick(); /* the kernel is consistent here: EL0 or the idle loop was interrupted */
 }
 
 void boot_run(const platform_t *plat)
 {
     if (plat->has_initrd && !bootargs_has(plat->bootargs, "fl.noinit")) {
+        char bits[8];
+        if (bootargs_get(plat->bootargs, "fl.asid_bits", bits, sizeof(bits))) {
+            unsigned n = 0; /* fewer ASIDs, to force rollovers in tests */
+            for (const char *c = bits; *c >= '0' && *c <= '9' && n < 100; c++)
+                n = n * 10 + (unsigned)(*c - '0');
+            space_limit_asid_bits(n);
+            printk("asid: at most %u bits\n", space_asid_bits_limit());
+        }
         page_meta_init();
         pool_boot_init();
         sched_init();

@@ -21,8 +21,6 @@
 #include <kernel/printk.h>
 #include <stddef.h>
 
-extern thread_t *fpu_owner;
-
 uint8_t fastpath_mode = FP_MODE_ASM;
 
 extern uint8_t fastpath_calls[FL_SYS_COUNT]; /* arch/arm64/fastpath.S */
@@ -39,6 +37,11 @@ void fastpath_init(const char *bootargs)
                                  : fastpath_mode == FP_MODE_C ? "C only"
                                                               : "assembly and C");
     }
+    if (smp_on && fastpath_mode == FP_MODE_ASM) {
+        /* The assembly path takes no lock and knows one CPU's state only (fastpath.S). */
+        fastpath_mode = FP_MODE_C;
+        printk("fastpath: C only (several CPUs)\n");
+    }
     if (fastpath_mode == FP_MODE_ASM) {
         fastpath_calls[FL_SYS_HANDLE_INFO] = FP_CALL_LEAF;
         fastpath_calls[FL_SYS_CALL] = FP_CALL_CALL;
@@ -52,6 +55,12 @@ void fastpath_init(const char *bootargs)
 /* arch/arm64/fastpath.S reads these structures by offset (arch/fastpath_offsets.h). */
 #define FP_CHECK(a, b) _Static_assert((a) == (b), #a " moved: update arch/fastpath_offsets.h")
 FP_CHECK(offsetof(thread_t, ctx.lr), FP_T_CTX_LR);
+FP_CHECK(offsetof(cpu_t, cur), FP_CPU_CUR);
+FP_CHECK(offsetof(cpu_t, fpu_owner), FP_CPU_FPU_OWNER);
+FP_CHECK(offsetof(cpu_t, zombie), FP_CPU_ZOMBIE);
+FP_CHECK(offsetof(cpu_t, active_space), FP_CPU_ACTIVE_SPACE);
+FP_CHECK(offsetof(cpu_t, runq_bits), FP_CPU_RUNQ_BITS);
+FP_CHECK(offsetof(asid_alloc_t, flush_pending), FP_AS_FLUSH_PENDING);
 FP_CHECK(offsetof(thread_t, ctx.sp), FP_T_CTX_SP);
 FP_CHECK(offsetof(thread_t, tf), FP_T_TF);
 FP_CHECK(offsetof(thread_t, space), FP_T_SPACE);
@@ -106,15 +115,7 @@ FP_CHECK(FL_ENOSYS, -10);
 static __attribute__((noreturn)) void switch_user(thread_t *prev, thread_t *next)
 {
     arch_context_init_user(&prev->ctx, prev->tf);
-    if (prev->space != next->space)
-        space_activate(next->space);
-    if ((prev == fpu_owner) != (next == fpu_owner))
-        arch_fpu_enable(next == fpu_owner);
-    next->state = TS_RUNNING;
-    if (next->slice == 0)
-        next->slice = TIMESLICE_TICKS;
-    current = next;
-    arch_tls_switch(&prev->tls, next->tls);
+    sched_handover(prev, next);
     arch_return_to_user(next->tf);
 }
 
@@ -156,7 +157,8 @@ static void copy_message(const trap_frame_t *from, trap_frame_t *to, uint64_t ba
 static inline __attribute__((always_inline)) thread_t *take_receiver(endpoint_t *ep, thread_t *self)
 {
     thread_t *r = ep->receivers;
-    if (ep->closed || !r || r->reply_to || r->prio < self->prio || r->prio < sched_highest_ready())
+    if (ep->closed || !r || r->reply_to || r->prio < self->prio ||
+        r->prio < sched_highest_ready() || !thread_may_run_here(r))
         return NULL; /* owing a reply: the general path settles the old caller first */
     if (r->qnext == r) {
         ep->receivers = NULL;
@@ -182,7 +184,7 @@ int fastpath_fault_reply(thread_t *pager, thread_t *client)
 void fastpath_fault(endpoint_t *ep, uint64_t badge)
 {
     thread_t *self = current, *r;
-    if (fastpath_mode == FP_MODE_OFF || sched_zombie || !(r = take_receiver(ep, self)))
+    if (fastpath_mode == FP_MODE_OFF || this_cpu()->zombie || !(r = take_receiver(ep, self)))
         return;
     trap_frame_t *to = r->tf;
     to->x[0] = 0;
@@ -205,7 +207,7 @@ void fastpath_try(trap_frame_t *tf)
     thread_t *self = current;
     uint64_t badge;
 
-    if (fastpath_mode == FP_MODE_OFF || sched_zombie || !registers_only(tf->x[1]))
+    if (fastpath_mode == FP_MODE_OFF || this_cpu()->zombie || !registers_only(tf->x[1]))
         return;
     if (tf->x[8] == FL_SYS_CALL) {
         endpoint_t *ep = endpoint_of(tf, FL_RIGHT_WRITE, &badge);
@@ -224,7 +226,7 @@ void fastpath_try(trap_frame_t *tf)
         if (!ep || ep->closed || ep->senders || ep->events || !c || c->state != TS_REPLY ||
             c->replier != self)
             return;
-        if (c->prio < self->prio || c->prio < sched_highest_ready())
+        if (c->prio < self->prio || c->prio < sched_highest_ready() || !thread_may_run_here(c))
             return;
         self->reply_to = NULL;
         c->replier = NULL;

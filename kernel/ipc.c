@@ -148,7 +148,7 @@ static void drop_unanswered(thread_t *server)
 /* Block the current thread and run t (it was just made runnable by us) if it may run now. */
 static void block_and_run(thread_t *t)
 {
-    sched_ready(t);
+    sched_ready_here(t);
     sched_switch();
 }
 

@@ -6,6 +6,7 @@
 #include <arch/arch.h>
 #include <arch/kstack.h>
 #include <kernel/bootargs.h>
+#include <kernel/cpu.h>
 #include <kernel/fastpath.h>
 #include <kernel/boot.h>
 #include <kernel/panic.h>
@@ -54,6 +55,7 @@ void kmain(uint64_t dtb_pa, uint64_t kimage_pa)
 {
     const char *err = 0;
 
+    arch_percpu_boot(&cpus[0]);
     arch_early_init(kimage_pa);
     if (dtb_pa == 0)
         boot_fail_early("no device tree", "x0 was 0 at entry (boot the Image, not the ELF)");
@@ -71,7 +73,6 @@ void kmain(uint64_t dtb_pa, uint64_t kimage_pa)
     arch_power_init(&platform, semihost);
 
     arch_pmu_init(bootargs_has(platform.bootargs, "fl.bench"));
-    fastpath_init(platform.bootargs);
     if (arch_mmu_init(&platform) != 0)
         panic("cannot build the kernel page tables");
     boot_frames_init(&platform, dtb_pa);
@@ -87,6 +88,7 @@ void kmain(uint64_t dtb_pa, uint64_t kimage_pa)
     if (arch_irq_init(&platform) != 0)
         panic("no usable interrupt controller");
     arch_smp_start(&platform);
+    fastpath_init(platform.bootargs); /* after smp_start: the assembly path is for one CPU */
     arch_timer_start(&platform, 100);
     /* IRQs are on from here while boot_run builds init: the tick is the only interrupt enabled
      * yet, and its handler only counts (there is no current thread). sched_start masks them

@@ -4,6 +4,7 @@
 #include <arch/vspace.h>
 #include <faultline/errors.h>
 #include <kernel/asid.h>
+#include <kernel/cpu.h>
 #include <kernel/ipc.h>
 #include <kernel/page.h>
 #include <kernel/panic.h>
@@ -14,12 +15,28 @@
 
 asid_alloc_t space_asids; /* global: the assembly fast path (arch/arm64/fastpath.S) reads it */
 static bool asids_ready;
+static unsigned asid_bits_limit = ASID_MAX_BITS;
 static uint32_t next_space_id = 1;
+
+void space_limit_asid_bits(unsigned bits)
+{
+    /* After a rollover each CPU may keep one reserved ASID; at least two more must be left
+     * to hand out (asid.c relies on one). */
+    while (bits < ASID_MAX_BITS && (1u << bits) - 1 < cpus_online + 2)
+        bits++;
+    asid_bits_limit = bits;
+}
+
+unsigned space_asid_bits_limit(void)
+{
+    return asid_bits_limit;
+}
 
 space_t *space_create(pool_t *pool)
 {
     if (!asids_ready) {
-        asid_init(&space_asids, vspace_asid_bits());
+        unsigned bits = vspace_asid_bits();
+        asid_init(&space_asids, bits < asid_bits_limit ? bits : asid_bits_limit);
         asids_ready = true;
     }
     space_t *s = kobj_alloc(pool, FL_OBJ_SPACE, sizeof(space_t) + sizeof(handle_table_t));
@@ -60,17 +77,30 @@ static void free_table(uint64_t pa, void *ctx)
 
 void space_activate(space_t *s)
 {
+    cpu_t *c = this_cpu();
     if (!s || s->dead) {
         vspace_activate(0, 0, false);
+        c->active_space = NULL;
         return;
     }
-    if ((s->asid_ctx >> 16) == space_asids.generation) { /* the common case: the ASID is current */
-        space_asids.active = s->asid_ctx;
+    uint64_t gen = space_asids.generation;
+    if (asid_generation(s->asid_ctx) == gen && !space_asids.flush_pending) { /* the common case */
+        space_asids.active[c->arch.id] = s->asid_ctx;
         vspace_activate(s->root, asid_of(s->asid_ctx), false);
+        c->active_space = s;
         return;
     }
-    bool flush = asid_activate(&space_asids, &s->asid_ctx);
+    bool flush = asid_activate(&space_asids, c->arch.id, &s->asid_ctx);
+    if (space_asids.generation != gen && asid_bits_limit < ASID_MAX_BITS) /* fl.asid_bits tests */
+        printk("asid: rollover on cpu %u, generation %lu\n", c->arch.id,
+               (unsigned long)space_asids.generation);
     vspace_activate(s->root, asid_of(s->asid_ctx), flush);
+    c->active_space = s;
+}
+
+uint64_t space_asid_generation(void)
+{
+    return space_asids.generation;
 }
 
 int space_map_frame(space_t *s, uint64_t va, uint64_t pa, unsigned prot, unsigned vsflags)
@@ -123,9 +153,15 @@ static void teardown(space_t *s, int status)
     s->dead = true;
     s->exit_status = status;
     while (s->threads)
-        thread_kill(s->threads);
-    if (current && current->space == s)
-        vspace_activate(0, 0, false); /* no walks of tables about to be freed */
+        thread_kill(s->threads); /* one running elsewhere is stalled first (thread.c) */
+    /* No walks of tables about to be freed: here, and on every CPU whose TTBR0 still holds
+     * them (an idle CPU keeps the last space loaded); each drops them when stalled. */
+    cpu_t *me = this_cpu();
+    if (me->active_space == s)
+        space_activate(NULL);
+    for (unsigned i = 0; i < cpus_online; i++)
+        if (&cpus[i] != me && cpus[i].active_space == s)
+            smp_stall(&cpus[i]);
     if (s->asid_ctx) {
         vspace_flush_asid(asid_of(s->asid_ctx)); /* before the tables go, and the ASID */
         asid_release(&space_asids, s->asid_ctx);

@@ -205,6 +205,30 @@ static long sys_thread_set_ipc_buffer(trap_frame_t *tf)
     return FL_OK;
 }
 
+/* Checks, then sets t's CPU mask (docs/syscalls.md, THREAD_AFFINITY); x1 = the CPU t runs
+ * on, is queued on or last ran on, x2 = the number of CPUs online. */
+static long sys_thread_affinity(trap_frame_t *tf)
+{
+    thread_t *t = current;
+    if ((fl_handle_t)tf->x[0] != FL_HANDLE_INVALID) {
+        long err = lookup((fl_handle_t)tf->x[0], FL_OBJ_THREAD, FL_RIGHT_MANAGE, (void **)&t);
+        if (err)
+            return err;
+    }
+    uint32_t online = (uint32_t)((1UL << cpus_online) - 1);
+    uint64_t want = tf->x[1] & online;
+    if (tf->x[1] && !want)
+        return FL_EINVAL; /* no CPU it could run on */
+    if (t->state == TS_DEAD)
+        return FL_EPEER;
+    long old = t->affinity;
+    tf->x[1] = t->cpu;
+    tf->x[2] = cpus_online;
+    if (want)
+        sched_set_affinity(t, (uint32_t)want);
+    return old;
+}
+
 /* --- IPC ----------------------------------------------------------------------------------- */
 
 static long sys_thread_set_handler(trap_frame_t *tf)
@@ -289,6 +313,7 @@ static const syscall_fn syscalls[FL_SYS_COUNT] = {
     [FL_SYS_FAULT_REPLY] = sys_fault_reply,
     [FL_SYS_FAULT_WAKE] = sys_fault_wake,
     [FL_SYS_ENDPOINT_SET] = sys_endpoint_set,
+    [FL_SYS_THREAD_AFFINITY] = sys_thread_affinity,
     [FL_SYS_POOL_REVOKE] = sys_pool_revoke,
 };
 

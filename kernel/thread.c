@@ -11,7 +11,6 @@
 
 static uint32_t next_thread_id = 1;
 static uint64_t live_threads;
-extern thread_t *fpu_owner;
 
 uint64_t thread_count(void)
 {
@@ -66,6 +65,9 @@ thread_t *thread_create(space_t *s, uint64_t entry, uint64_t sp, uint64_t arg, u
     s->threads = t;
     s->nthreads++;
     t->prio = prio;
+    t->cpu = cpu_id();
+    t->affinity = (1u << cpus_online) - 1;
+    t->fpu_cpu = ~0u;
     t->state = TS_STOPPED;
     t->id = next_thread_id++;
     kobj_get(&t->obj); /* the reference "being alive" holds, dropped when it dies */
@@ -97,13 +99,12 @@ void thread_kill(thread_t *t)
         return;
     space_t *s = t->space;
     kobj_get(&s->obj); /* t's own reference on s may go below */
+    /* Running on another CPU: that CPU frees it once it has left it (kernel_enter). */
+    bool remote = t->state == TS_RUNNING && t != current;
     if (t->state == TS_READY)
         sched_unready(t);
     ipc_cancel_thread(t);
-    if (fpu_owner == t) { /* nobody owns the registers now: the next user must trap */
-        fpu_owner = NULL;
-        arch_fpu_enable(0);
-    }
+    sched_fpu_forget(t);
     t->in_fault = false;
     t->fault_in_syscall = false;
     if (t->pager && !t->space->dead && t->space->nthreads > 1)
@@ -121,14 +122,16 @@ void thread_kill(thread_t *t)
     unlink_from_space(t);
     live_threads--;
     if (t == current) {
-        sched_reap();     /* one zombie at a time: free the previous one first */
-        sched_zombie = t; /* its stack is in use: freed after the switch */
+        sched_reap();           /* one zombie at a time: free the previous one first */
+        this_cpu()->zombie = t; /* its stack is in use: freed after the switch */
+    } else if (remote) {
+        smp_stall(&cpus[t->cpu]); /* it runs no more user code; its CPU frees it */
     } else {
         kobj_put(&t->obj);
     }
     if (s->nthreads == 0 && !s->dead)
         space_kill(s, s->exit_status);
-    else if (t != current)
+    else if (t != current && !remote)
         space_collect(s, 1); /* its other threads may all be unstartable now */
     kobj_put(&s->obj);
 }

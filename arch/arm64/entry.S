@@ -4,6 +4,7 @@
  * EL AArch32. Every entry saves a full trap_frame_t on the kernel stack and calls trap.c.
  */
 #include <arch/memlayout.h>
+#include <arch/percpu.h>
 #include <arch/trap_frame.h>
 
 /* Vector kinds passed to trap_entry() in x1; trap.c names them. */
@@ -150,10 +151,18 @@ trap_common:
     /* fall through */
 
 /* Restore the trap frame at sp and return from the exception. Also the first entry of every
- * new thread into user space (the scheduler builds a frame and jumps here). */
+ * new thread into user space (the scheduler builds a frame and jumps here). A return to EL0
+ * (SPSR_EL1.M[3:0] = 0) releases the big kernel lock first (kernel/bkl.c). */
     .globl  trap_return
 trap_return:
-    ldp     x22, x23, [sp, #TF_ELR]
+    adrp    x22, smp_on
+    ldrb    w22, [x22, :lo12:smp_on]
+    cbz     w22, 1f
+    ldr     x23, [sp, #TF_ELR + 8]
+    tst     x23, #0xf
+    b.ne    1f
+    bl      kernel_exit_user
+1:  ldp     x22, x23, [sp, #TF_ELR]
     msr     elr_el1, x22
     msr     spsr_el1, x23
     ldp     x30, x21, [sp, #TF_X(30)]
@@ -178,16 +187,20 @@ trap_return:
     eret
 
 /* A synchronous exception from EL1 whose frame would not fit: sp (minus one frame) is in a
- * guard or on a stack outside the stack area. Move to the overflow stack, keeping x0 in
- * SP_EL0 and the old sp in TPIDR_EL1 meanwhile (nothing else uses them in the kernel, and
- * this does not return unless kstack.c finds the stack was not a thread's), save the frame
- * there and let kstack_overflow(tf, old sp) report. */
+ * guard or on a stack outside the stack area. Move to this CPU's overflow stack: x0 goes to
+ * SP_EL0 (unused in the kernel), then sp and x0 swap without a scratch register so that sp
+ * points at the per-CPU block (TPIDR_EL1, percpu.h), where the old sp is kept; save the
+ * frame there and let kstack_overflow(tf, old sp) report (it does not return unless
+ * kstack.c finds the stack was not a thread's). */
 el1_stack_overflow:
     msr     sp_el0, x0
-    mov     x0, sp
-    add     x0, x0, #TF_SIZE
-    msr     tpidr_el1, x0
-    ldr     x0, =kstack_overflow_stack + 4096
+    mrs     x0, tpidr_el1
+    add     sp, sp, x0                      /* swap sp and x0 */
+    sub     x0, sp, x0
+    sub     sp, sp, x0
+    add     x0, x0, #TF_SIZE                /* the sp before the exception */
+    str     x0, [sp, #ARCH_CPU_OVF_SP]
+    ldr     x0, [sp, #ARCH_CPU_OVF_STACK]
     mov     sp, x0
     mrs     x0, sp_el0
     sub     sp, sp, #TF_SIZE
@@ -195,6 +208,7 @@ el1_stack_overflow:
     save_rest
     mov     x0, sp
     mrs     x1, tpidr_el1
+    ldr     x1, [x1, #ARCH_CPU_OVF_SP]
     stp     x29, x22, [sp, #-16]!
     mov     x29, sp
     bl      kstack_overflow

@@ -20,12 +20,11 @@
  * reference. fl.fastpath=c turns this file off (the C fast path only), fl.fastpath=off both.
  *
  * Locking (SMP): this path reads and writes scheduler and IPC state (current, run-queue bits,
- * endpoint queues, other threads' frames). With one big kernel lock, take it once, at the one
- * place marked KERNEL_ENTER_LOCK below (after the partial save, before any kernel state is
- * read; the branches to entry.S already hold it), and drop it at the marked
- * KERNEL_EXIT_UNLOCK points (right before each eret, in this file and in trap_return). `current`
- * becomes a per-CPU variable then (through TPIDR_EL1): the two macros current_load and
- * current_store are the only places this file reads or writes it.
+ * endpoint queues, other threads' frames) without the big kernel lock, so it runs only while
+ * one CPU runs threads: with several, fastpath_init (kernel/fastpath.c) chooses the C fast
+ * path, fastpath_calls sends every call to entry.S, and the C entries take the lock. The
+ * per-CPU state it uses (current, zombie, run-queue bits, FPU owner, active space) is the
+ * boot CPU's block, through TPIDR_EL1 (kernel/include/kernel/cpu.h; offsets FP_CPU_*).
  */
 #include <arch/fastpath_offsets.h>
 #include <arch/trap_frame.h>
@@ -37,12 +36,12 @@
     .endm
 
     .macro  current_load reg
-    adrp    \reg, current
-    ldr     \reg, [\reg, :lo12:current]
+    mrs     \reg, tpidr_el1
+    ldr     \reg, [\reg, #FP_CPU_CUR]
     .endm
     .macro  current_store reg, tmp
-    adrp    \tmp, current
-    str     \reg, [\tmp, :lo12:current]
+    mrs     \tmp, tpidr_el1
+    str     \reg, [\tmp, #FP_CPU_CUR]
     .endm
 
 /* The part of the frame from x10 on (x0-x9 are saved already), for a system call. */
@@ -95,8 +94,8 @@
     ldr     w15, [x9, #FP_T_PRIO]
     cmp     w14, w15
     b.lo    \fail
-    adrp    x15, sched_runq_bits
-    ldr     w15, [x15, :lo12:sched_runq_bits]
+    mrs     x15, tpidr_el1
+    ldr     w15, [x15, #FP_CPU_RUNQ_BITS]
     cbz     w15, 1f
     clz     w15, w15
     mov     w16, #31
@@ -116,9 +115,12 @@
     b.eq    1f
     ldrb    w16, [x15, #FP_S_DEAD]
     cbnz    w16, \fail
-    ldr     x16, [x15, #FP_S_ASID_CTX]
     adrp    x14, space_asids
-    ldr     x14, [x14, :lo12:space_asids + FP_AS_GENERATION]
+    add     x14, x14, :lo12:space_asids
+    ldr     w16, [x14, #FP_AS_FLUSH_PENDING]
+    cbnz    w16, \fail                      /* a TLB flush is due first: space_activate */
+    ldr     x16, [x15, #FP_S_ASID_CTX]
+    ldr     x14, [x14, #FP_AS_GENERATION]
     cmp     x14, x16, lsr #16
     b.ne    \fail
 1:
@@ -215,8 +217,8 @@ fastpath_el0_sync:
     b.hi    el0_svc_partial                 /* handles, more than 4 words or junk bits */
     save_from_x10
     current_load x9
-    adrp    x10, sched_zombie
-    ldr     x10, [x10, :lo12:sched_zombie]
+    mrs     x10, tpidr_el1
+    ldr     x10, [x10, #FP_CPU_ZOMBIE]
     cbnz    x10, .Ldecline                  /* a dead thread's stack is freed on the way out */
     ldr     x10, [x9, #FP_T_SPACE]
     endpoint_of FP_RIGHT_WRITE_BIT, .Ldecline
@@ -256,8 +258,8 @@ fastpath_el0_sync:
     b.hi    el0_svc_partial                 /* handles, more than 4 words or junk bits */
     save_from_x10
     current_load x9
-    adrp    x10, sched_zombie
-    ldr     x10, [x10, :lo12:sched_zombie]
+    mrs     x10, tpidr_el1
+    ldr     x10, [x10, #FP_CPU_ZOMBIE]
     cbnz    x10, .Ldecline
     ldr     x10, [x9, #FP_T_SPACE]
     endpoint_of FP_RIGHT_READ_BIT, .Ldecline
@@ -331,13 +333,15 @@ fastpath_el0_sync:
     b.eq    1f
     ldr     x16, [x15, #FP_S_ASID_CTX]      /* of the current generation: space_ready */
     adrp    x14, space_asids
-    str     x16, [x14, :lo12:space_asids + FP_AS_ACTIVE]
+    str     x16, [x14, :lo12:space_asids + FP_AS_ACTIVE] /* active[0]: one CPU */
+    mrs     x14, tpidr_el1
+    str     x15, [x14, #FP_CPU_ACTIVE_SPACE]
     ldr     x14, [x15, #FP_S_ROOT]
     bfi     x14, x16, #48, #16
     msr     ttbr0_el1, x14
     isb
-1:  adrp    x14, fpu_owner                  /* the FP unit on only for its owner */
-    ldr     x14, [x14, :lo12:fpu_owner]
+1:  mrs     x14, tpidr_el1                  /* the FP unit on only for its owner */
+    ldr     x14, [x14, #FP_CPU_FPU_OWNER]
     cmp     x14, x9
     cset    w15, eq
     cmp     x14, x17

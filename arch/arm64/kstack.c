@@ -35,7 +35,7 @@ static uint16_t l3_users[KSTACK_SLOTS / SLOTS_PER_L3];
 static pte_t *area_l2;
 
 /* The stack of the exception entry once a kernel stack has overflowed (entry.S). */
-uint8_t kstack_overflow_stack[4096] __attribute__((aligned(16)));
+uint8_t kstack_overflow_stack[MAX_CPUS][4096] __attribute__((aligned(16)));
 
 static pte_t *new_table(uint64_t *pa)
 {
@@ -147,7 +147,7 @@ int arch_kstack_in_guard(uint64_t va)
 void trap_entry(trap_frame_t *tf, unsigned kind, bool from_el0);
 
 /* entry.S: a synchronous exception from EL1 whose frame would not fit above a guard. tf was
- * saved on kstack_overflow_stack; sp is the kernel SP at the exception. */
+ * saved on this CPU's kstack_overflow_stack; sp is the kernel SP at the exception. */
 void kstack_overflow(trap_frame_t *tf, uint64_t sp)
 {
     if (!arch_kstack_in_guard(sp - TF_SIZE) && !arch_kstack_in_guard(tf->far)) {

@@ -2,6 +2,7 @@
  * CNTVCT_EL0, periodic by advancing the compare value by one period per tick. */
 #include <arch/arch.h>
 #include <arch/gic.h>
+#include <arch/percpu.h>
 #include <arch/sysreg.h>
 
 #define CNTV_CTL_ENABLE (1u << 0)
@@ -16,10 +17,12 @@ static void timer_irq(unsigned intid)
     if (next <= now) /* we fell behind (e.g. under a debugger): skip, do not storm */
         next = now + period;
     sysreg_write(cntv_cval_el0, next);
-    ticks++;
+    if (arch_cpu()->id == 0) /* system time: one CPU counts */
+        ticks++;
     kernel_tick();
 }
 
+/* Each CPU runs its own EL1 virtual timer (a banked PPI) and preempts its own threads. */
 void arch_timer_start(const platform_t *plat, unsigned hz)
 {
     period = sysreg_read(cntfrq_el0) / hz;

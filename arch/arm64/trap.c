@@ -10,6 +10,7 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <faultline/syscall.h>
+#include <kernel/cpu.h>
 #include <kernel/fastpath.h>
 #include <kernel/fault.h>
 #include <kernel/syscall.h>
@@ -91,6 +92,7 @@ static __attribute__((noreturn)) void kernel_exception(trap_frame_t *tf, unsigne
 /* System calls that fastpath.S did not complete (entry.S el0_svc_partial / el0_svc_full). */
 void el0_svc_entry(trap_frame_t *tf)
 {
+    kernel_enter(); /* the BKL; released in entry.S on the way back to EL0 */
     syscall_dispatch(tf);
     if (sched_work_pending())
         sched_preempt_point();
@@ -99,8 +101,11 @@ void el0_svc_entry(trap_frame_t *tf)
 /* With fl.fastpath=c, CALL and REPLY_RECV come here (entry.S el0_svc_partial_c). */
 void el0_svc_entry_c(trap_frame_t *tf)
 {
+    kernel_enter();
     fastpath_try(tf);
-    el0_svc_entry(tf);
+    syscall_dispatch(tf);
+    if (sched_work_pending())
+        sched_preempt_point();
 }
 
 /* Synchronous exceptions from EL0; entry.S comes here directly. */
@@ -108,6 +113,7 @@ void el0_sync_entry(trap_frame_t *tf)
 {
     uint8_t ec = (uint8_t)(tf->esr >> 26);
 
+    kernel_enter(); /* the BKL; released in entry.S on the way back to EL0 */
     /* SVC from AArch64 (EC 0x15) never comes here: fastpath.S sends it to el0_svc_entry. */
     if (ec == 0x07) { /* FP/SIMD with the unit off: lazy switch */
         sched_fpu_trap();
@@ -120,6 +126,8 @@ void el0_sync_entry(trap_frame_t *tf)
 
 void trap_entry(trap_frame_t *tf, unsigned kind, bool from_el0)
 {
+    if (from_el0 && kind != VEC_SYNC)
+        kernel_enter(); /* from EL1 the kernel (or the idle thread) holds the BKL already */
     if (kind == VEC_IRQ) {
         gic_handle_irq();
     } else if (from_el0 && kind == VEC_SYNC) {

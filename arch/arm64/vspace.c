@@ -12,6 +12,13 @@
 #define PTE_SW_PAGER (1UL << 56) /* software bit: VS_PAGER, a pager-managed page */
 #define CACHE_LINE   64
 
+/* Other CPUs' table walkers read entries without any lock: every entry is written with one
+ * single-copy-atomic 64-bit store (Arm ARM B2.2.1), never torn or merged by the compiler. */
+static inline void pte_write(pte_t *slot, pte_t v)
+{
+    __atomic_store_n(slot, v, __ATOMIC_RELAXED);
+}
+
 static pte_t *tbl(uint64_t pa)
 {
     return arch_phys_to_virt(pa);
@@ -53,7 +60,7 @@ static pte_t *walk(uint64_t root, uint64_t va, vs_table_alloc_t alloc, void *ctx
             if (!pa)
                 return NULL;
             dsb(ishst); /* the zeroed table is visible before the walker can reach it */
-            *slot = pte_make_table(pa);
+            pte_write(slot, pte_make_table(pa));
         }
         t = tbl(pte_addr(*slot));
     }
@@ -103,10 +110,10 @@ int vspace_map(uint64_t root, uint16_t asid, uint64_t va, uint64_t pa, unsigned 
     if ((flags & FL_PROT_EXEC) && !(flags & VS_DEVICE))
         sync_icache(pa);
     if (pte_needs_break_before_make(prev, new_pte, 3)) {
-        *slot = 0;
-        tlbi_page(asid, va);
+        pte_write(slot, 0);
+        tlbi_page(asid, va); /* broadcast: no CPU keeps the old entry */
     }
-    *slot = new_pte;
+    pte_write(slot, new_pte);
     if (pte_needs_tlb_flush(prev, new_pte))
         tlbi_page(asid, va);
     else
@@ -123,7 +130,7 @@ void vspace_unmap(uint64_t root, uint16_t asid, uint64_t va, vs_mapping_t *old)
         return;
     }
     describe(*slot, old);
-    *slot = 0;
+    pte_write(slot, 0);
     tlbi_page(asid, va);
 }
 
@@ -140,7 +147,7 @@ bool vspace_protect(uint64_t root, uint16_t asid, uint64_t va, unsigned prot)
     new_pte = (new_pte & ~PTE_AF) | (prev & PTE_AF); /* protect is not an access */
     if ((prot & FL_PROT_EXEC) && !(pte_prot(prev) & PTE_PROT_X) && !device)
         sync_icache(pte_addr(prev));
-    *slot = new_pte;
+    pte_write(slot, new_pte);
     if (pte_needs_tlb_flush(prev, new_pte))
         tlbi_page(asid, va);
     else
@@ -161,7 +168,7 @@ bool vspace_harvest(uint64_t root, uint16_t asid, uint64_t va, vs_mapping_t *out
     if (!slot || !pte_is_valid(*slot))
         return false;
     if (*slot & PTE_AF) {
-        *slot &= ~PTE_AF;
+        pte_write(slot, *slot & ~PTE_AF);
         tlbi_page(asid, va); /* so the next access walks and faults on AF = 0 */
     }
     return true;
@@ -171,7 +178,7 @@ void vspace_set_accessed(uint64_t root, uint64_t va)
 {
     pte_t *slot = walk(root, va, NULL, NULL);
     if (slot && pte_is_valid(*slot)) {
-        *slot |= PTE_AF; /* invalid -> valid for the walker: no TLB entry to remove */
+        pte_write(slot, *slot | PTE_AF); /* invalid -> valid for the walker: nothing to remove */
         dsb(ishst);
         isb();
     }
@@ -194,7 +201,7 @@ static void teardown_level(uint64_t table_pa, unsigned level, uint64_t va_base,
             teardown_level(pte_addr(t[i]), level + 1, va, leaf, table_free, ctx);
             table_free(pte_addr(t[i]), ctx);
         }
-        t[i] = 0;
+        pte_write(&t[i], 0);
     }
 }
 
@@ -209,21 +216,19 @@ unsigned vspace_asid_bits(void)
     return (sysreg_read(tcr_el1) & TCR_AS) ? 16 : 8;
 }
 
-static bool ttbr0_walks_on; /* TCR_EL1.EPD0 clear: user space is mapped */
-
+/* TCR_EL1.EPD0 is per CPU: read back rather than mirrored in a global. A rollover flush is
+ * local (every CPU flushes its own TLB once, asid.h) and comes before the new TTBR0. */
 void vspace_activate(uint64_t root, uint16_t asid, bool flush_all)
 {
+    uint64_t tcr = sysreg_read(tcr_el1);
+    if (flush_all)
+        __asm__ volatile("dsb nshst\n tlbi vmalle1\n dsb nsh" ::: "memory");
     if (root) {
         sysreg_write(ttbr0_el1, root | ((uint64_t)asid << 48));
-        if (!ttbr0_walks_on) {
-            sysreg_write(tcr_el1, sysreg_read(tcr_el1) & ~TCR_EPD0);
-            ttbr0_walks_on = true;
-        }
-    } else if (ttbr0_walks_on) {
-        sysreg_write(tcr_el1, sysreg_read(tcr_el1) | TCR_EPD0);
-        ttbr0_walks_on = false;
+        if (tcr & TCR_EPD0)
+            sysreg_write(tcr_el1, tcr & ~TCR_EPD0);
+    } else if (!(tcr & TCR_EPD0)) {
+        sysreg_write(tcr_el1, tcr | TCR_EPD0);
     }
     isb();
-    if (flush_all)
-        __asm__ volatile("dsb ishst\n tlbi vmalle1is\n dsb ish\n isb" ::: "memory");
 }

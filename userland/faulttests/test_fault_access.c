@@ -184,8 +184,13 @@ static const char *atomic_once(fk_child_t *c, const void *insn, uint64_t addr, u
                    FL_FAULT_FAR_VALID | FL_FAULT_ATOMIC,
                    3,
                    FK_EC_DABT_LOWER};
-    if ((why = fk_check_fault(c, &m, &w)))
-        return why;
+    /* The architecture lets the abort report either half: QEMU's parallel (MTTCG, several
+     * vCPUs) atomics report the write half (WnR 1), so the kernel has no read half to flag. */
+    if ((why = fk_check_fault(c, &m, &w))) {
+        w.flags = FL_FAULT_FAR_VALID;
+        if (fk_check_fault(c, &m, &w))
+            return why;
+    }
     m = fk_reply_map(addr & ~(uint64_t)(FL_PAGE_SIZE - 1), fk_pages[page], 1,
                      FL_PROT_READ | FL_PROT_WRITE);
     CHECK_EQ(fl_reply(&m), FL_OK);

@@ -17,6 +17,8 @@ static const step_t steps[] = {
     {"copy-on-write after fork: shared until written, last reference copies nothing",
      "pgtest fork 4", 0, 0},
     {"stack growth: recursion 200 KiB deep", "pgtest recurse 200", 0, 0},
+    {"several CPUs: one thread of one process pinned to each CPU, all faulting at once",
+     "pgtest smp-disjoint 8", 0, 0},
     {"stack overflow: unbounded recursion meets the guard gap", "pgtest overflow", -1,
      FL_FAULT_FAIL_GUARD},
     {"bad access: a wild pointer write", "pgtest wild", -1, FL_FAULT_FAIL_NO_REGION},

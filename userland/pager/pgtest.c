@@ -14,6 +14,7 @@
  *   pgtest dirty N      N fresh pages, each written first (no zero page): the rest of each
  *                       page reads as zeros; then fills them all with 0xa5 and ends, so the
  *                       pager's next client gets frames that held data (the pager reuses them)
+ *   pgtest smp-...      several CPUs at once (pgtest_smp.c)
  */
 #include <fl/fork.h>
 #include <fl/syscall.h>
@@ -216,5 +217,7 @@ int main(int argc, char **argv)
         return spin(n);
     if (strcmp(mode, "dirty") == 0)
         return dirty(n);
+    if (strncmp(mode, "smp-", 4) == 0)
+        return pgtest_smp(mode, n);
     FAIL(1, "unknown mode %s", mode);
 }

@@ -4,4 +4,7 @@
 
 #define PGTEST_WILD_ADDR 0xdead0000UL /* no region there: the write is a bad access */
 
+/* pgtest_smp.c: the smp-* modes. */
+int pgtest_smp(const char *mode, unsigned n);
+
 #endif

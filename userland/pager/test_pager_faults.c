@@ -63,13 +63,15 @@ FL_TEST(pager_stack_overflow)
 FL_TEST(pager_wild_write)
 {
     pg_env_t e;
+    /* The spinner must still run while the wild write is handled: on several CPUs it runs in
+     * parallel, so it spins long enough (100000 yields) to outlast the bad process. */
     static fl_proc_t spinner; /* tracked by the runner past the end of the test */
     spinner = (fl_proc_t){0};
     fl_pager_report_t rep;
     long status = -99;
     const char *why = pg_start(&e, 0, "pager", 1);
     if (!why)
-        why = pg_spawn(&e, &spinner, "pgtest spin 300", 4, 0, 1);
+        why = pg_spawn(&e, &spinner, "pgtest spin 100000", 4, 0, 1);
     if (!why)
         why = run_bad(&e, "pgtest wild", 0, FL_FAULT_FAIL_NO_REGION, 1, &rep);
     if (why)

@@ -156,7 +156,11 @@ FL_TEST(hostile_client_close_blocked)
         blocked_result = 1;
         CHECK_EQ(fl_thread_spawn(&t, fns[i], NULL, FL_PRIORITY_DEFAULT), FL_OK);
         for (int k = 0; k < 10; k++)
-            fl_yield(); /* it blocks */
+            fl_yield(); /* it blocks (on one CPU) */
+        /* On several CPUs it may run elsewhere, and a yield with nothing else ready here
+         * returns at once: give it time to block there too. */
+        for (uint64_t until = test_ticks() + 5; test_ticks() < until;)
+            fl_yield();
         CHECK(blocked_result == 1, "%s returned %ld before the close", what[i], blocked_result);
         CHECK_EQ(fl_handle_close((fl_handle_t)h), FL_OK);
         CHECK_EQ(fl_thread_join(&t), FL_OK);

@@ -68,6 +68,9 @@ const char *test_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 fl_handle_t test_handle(long h);
 fl_proc_t *test_proc(fl_proc_t *p);
 fl_thread_t *test_thread(fl_thread_t *t);
+/* The free-frame count once it equals want, or after a bounded wait (a thread that just ended
+ * on another CPU is freed there a little later). */
+long test_frames_settled(long want);
 
 /* Spawns the initrd program named by args's first word with start handle 0 = h0 (with rights
  * r0; none if h0 is 0) and parent endpoint `reports` with badge; registers it. */

@@ -59,8 +59,13 @@ void space_handle_dropped(kobj_t *o, uint32_t rights);
 void space_collect(space_t *s, uint32_t extra);
 /* The space o is or belongs to (a thread's), or NULL. */
 space_t *space_of(kobj_t *o);
-/* Makes s the current user address space. */
+/* Makes s the calling CPU's user address space (NULL: none). */
 void space_activate(space_t *s);
+/* Boot argument fl.asid_bits: use fewer ASIDs than the hardware has (tests force rollovers). */
+void space_limit_asid_bits(unsigned bits);
+unsigned space_asid_bits_limit(void);
+/* The ASID allocator's generation (rollovers so far + 1), for SYSTEM_INFO. */
+uint64_t space_asid_generation(void);
 
 /* Mapping. va page-aligned and below USER_TOP (checked by callers). */
 int space_map_frame(space_t *s, uint64_t va, uint64_t pa, unsigned prot, unsigned vsflags);

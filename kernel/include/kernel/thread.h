@@ -5,6 +5,7 @@
 #include <arch/context.h>
 #include <arch/memlayout.h>
 #include <arch/trap_frame.h>
+#include <kernel/cpu.h>
 #include <kernel/kobj.h>
 #include <kernel/space.h>
 #include <stdbool.h>
@@ -47,7 +48,7 @@ typedef struct thread {
     uint64_t tls;                 /* TPIDR_EL0 while switched out */
     uint64_t ipcbuf_va;           /* registered IPC buffer page, 0 if none (ipc_buffer()) */
     uint32_t id;
-    bool kernel; /* the idle thread */
+    bool kernel; /* an idle thread */
     /* Fault forwarding (kernel/fault.c). */
     struct endpoint *pager, *exc_handler; /* each holds a reference */
     uint64_t pager_badge, exc_badge;
@@ -73,10 +74,15 @@ typedef struct thread {
     uint64_t settled[3];
     uint32_t collect_refs; /* scratch of space.c's reachability check */
     bool collect_seen;
+    /* SMP (kernel/sched.c); after the fields fastpath.S reads by offset. */
+    uint32_t cpu;      /* the CPU it runs on, is queued on, or last ran on */
+    uint32_t affinity; /* CPUs it may run on (bit n: CPU n) */
+    uint32_t fpu_cpu;  /* the CPU whose registers last loaded its FP/SIMD state */
     arch_fpu_t fpu;
 } thread_t;
 
-extern thread_t *current;
+/* The running CPU's current thread (cpu.h). */
+#define current (this_cpu()->cur)
 
 thread_t *thread_create(space_t *s, uint64_t entry, uint64_t sp, uint64_t arg, unsigned prio);
 void thread_start(thread_t *t);
@@ -85,30 +91,64 @@ void thread_start(thread_t *t);
 void thread_kill(thread_t *t);
 
 void sched_init(void);
+void sched_init_cpu(unsigned id);
+/* t becomes ready on the CPU the placement rules choose (sched.c), sending it an SGI if it
+ * should look; sched_ready_here prefers the calling CPU (the caller is about to block). */
 void sched_ready(thread_t *t);
+void sched_ready_here(thread_t *t);
 void sched_unready(thread_t *t);
+/* New CPU mask (non-empty, online CPUs only): a thread queued or running where it may no
+ * longer run moves (a running one at its CPU's next preemption point, after an SGI). */
+void sched_set_affinity(thread_t *t, uint32_t mask);
 /* The current thread stopped running (blocked or dead): run someone else. Returns when the
  * current thread runs again (never for a dead one). */
 void sched_switch(void);
+/* The current thread was killed (here or from another CPU): switch away for good. */
+__attribute__((noreturn)) void sched_exit_dead(void);
 /* Called on return to user space: preempt if the time slice is used up. */
 void sched_preempt_point(void);
 /* Frees the thread that died while current, once we are off its stack. */
 void sched_reap(void);
+void sched_fpu_handover_smp(cpu_t *c, thread_t *prev, thread_t *next);
+/* Loads next's address space, FP/SIMD access and TLS in place of prev's (both switch paths;
+ * inline: it is on the IPC fast path). */
+static inline void sched_handover(thread_t *prev, thread_t *next)
+{
+    cpu_t *c = this_cpu();
+    if (!next->kernel && c->active_space != next->space)
+        space_activate(next->space);
+    if (__builtin_expect(smp_on, 0))
+        sched_fpu_handover_smp(c, prev, next);
+    else if ((prev == c->fpu_owner) != (next == c->fpu_owner) || prev->kernel)
+        arch_fpu_enable(next == c->fpu_owner); /* one CPU: the lazy switch as it always was */
+    next->state = TS_RUNNING;
+    next->cpu = c->arch.id;
+    if (next->slice == 0)
+        next->slice = TIMESLICE_TICKS;
+    c->cur = next;
+    arch_tls_switch(&prev->tls, next->tls);
+}
 /* Whether sched_preempt_point has anything to do (checked inline on every return to EL0). */
-extern bool sched_need_resched;
-extern thread_t *sched_zombie;
 static inline bool sched_work_pending(void)
 {
-    return sched_need_resched || sched_zombie;
+    cpu_t *c = this_cpu();
+    return c->need_resched || c->zombie;
 }
 void sched_yield(void);
 void sched_tick(void);
-/* Priority of the highest ready thread, 0 when none is ready. */
-extern uint32_t sched_runq_bits;
+/* Priority of the highest thread ready on this CPU, 0 when none is ready. */
 static inline unsigned sched_highest_ready(void)
 {
-    return sched_runq_bits ? 31 - (unsigned)__builtin_clz(sched_runq_bits) : 0;
+    uint32_t bits = this_cpu()->runq_bits;
+    return bits ? 31 - (unsigned)__builtin_clz(bits) : 0;
 }
+/* Whether t's affinity allows the calling CPU. */
+static inline bool thread_may_run_here(const thread_t *t)
+{
+    return !smp_on || ((t->affinity >> cpu_id()) & 1);
+}
+/* No CPU's FP/SIMD registers belong to t any more (it is dying). */
+void sched_fpu_forget(thread_t *t);
 __attribute__((noreturn)) void sched_start(void);
 /* Lazy FP: the current thread touched FP/SIMD with the unit off (EC 0x07). */
 void sched_fpu_trap(void);

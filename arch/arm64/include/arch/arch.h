@@ -55,8 +55,12 @@ __attribute__((noreturn)) void arch_halt(int code);
 void arch_pmu_init(bool user_access);
 uint64_t arch_pmu_instructions(void);
 
-/* Start the other CPUs the DTB lists (they park; the scheduler uses the boot CPU). */
+/* The boot CPU's per-CPU block (TPIDR_EL1), first thing in kmain. */
+void arch_percpu_boot(void *cpu0);
+/* Start the other CPUs the DTB lists; they wait until arch_smp_release (the boot CPU entered
+ * the scheduler), then schedule too. Sets cpus_online and smp_on. */
 void arch_smp_start(const platform_t *plat);
+void arch_smp_release(void);
 
 /* Debugging. */
 void arch_backtrace_here(void);

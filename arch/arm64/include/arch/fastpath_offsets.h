@@ -45,8 +45,16 @@
 #define FP_EP_EVENTS    64 /* queued pager events (FL_LABEL_SPACE_ENDED) */
 
 /* asid_alloc_t */
-#define FP_AS_GENERATION 0
-#define FP_AS_ACTIVE     16
+#define FP_AS_GENERATION    0
+#define FP_AS_FLUSH_PENDING 16 /* 32-bit */
+#define FP_AS_ACTIVE        24 /* active[0]: the path runs only while CPU 0 is the only one */
+
+/* cpu_t (kernel/include/kernel/cpu.h), reached through TPIDR_EL1 */
+#define FP_CPU_CUR          40
+#define FP_CPU_FPU_OWNER    56
+#define FP_CPU_ZOMBIE       64
+#define FP_CPU_ACTIVE_SPACE 72
+#define FP_CPU_RUNQ_BITS    84 /* 32-bit */
 
 /* thread_state_t values, and the rest */
 #define FP_TS_RUNNING      2
@@ -60,7 +68,7 @@
 #define FP_SYS_HANDLE_INFO 5 /* faultline/syscall.h */
 #define FP_SYS_CALL        25
 #define FP_SYS_REPLY_RECV  27
-#define FP_SYS_COUNT       46 /* FL_SYS_COUNT: numbers at or above it are unknown */
+#define FP_SYS_COUNT       47 /* FL_SYS_COUNT: numbers at or above it are unknown */
 
 /* fastpath_mode (kernel/fastpath.c): which fast paths run, from fl.fastpath= */
 #define FP_MODE_ASM 0 /* default: this file, then the C fast path for what it declines */

@@ -413,6 +413,35 @@ static inline long fl_endpoint_set_deadline(fl_handle_t ep, uint64_t ticks)
     return fl_endpoint_set(ep, FL_EP_FAULT_DEADLINE, ticks);
 }
 
+/* --- SMP ------------------------------------------------------------------------------------- */
+
+/* The CPUs thread (0: the caller) may run on; mask 0 only reads. Returns the old mask; *cpu
+ * gets the CPU it runs on (or last ran on), *online the number of CPUs. */
+static inline long fl_thread_affinity(fl_handle_t thread, uint64_t mask, unsigned *cpu,
+                                      unsigned *online)
+{
+    register uint64_t x0 __asm__("x0") = thread;
+    register uint64_t x1 __asm__("x1") = mask;
+    register uint64_t x2 __asm__("x2") = 0;
+    register uint64_t x8 __asm__("x8") = FL_SYS_THREAD_AFFINITY;
+    __asm__ volatile("svc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x8) : : "memory");
+    if ((long)x0 >= 0) {
+        if (cpu)
+            *cpu = (unsigned)x1;
+        if (online)
+            *online = (unsigned)x2;
+    }
+    return (long)x0;
+}
+
+/* The CPU the calling thread runs on. */
+static inline unsigned fl_cpu_id(void)
+{
+    unsigned cpu = 0;
+    fl_thread_affinity(0, 0, &cpu, 0);
+    return cpu;
+}
+
 /* --- helpers (syscall.c) -------------------------------------------------------------------- */
 
 /* "FL_EPERM" etc. for a result; "FL_OK" for 0 and positive values; "?" for unknown codes. */
