@@ -14,7 +14,6 @@
 #include "server.h"
 
 static server_t srv;
-static fl_ipc_buffer_t *ipcbuf;
 
 /* The watcher thread: turns process-end notifications into messages for the main loop, which
  * can only wait on its endpoint. */
@@ -47,7 +46,7 @@ static void name_of(uint64_t word, char out[9])
 }
 
 /* REGISTER and FORK: a new client over the space in handles[0]. */
-static fl_handle_t new_client(client_t *parent, fl_msg_t *m)
+static fl_handle_t new_client(client_t *parent, fl_msg_t *m, fl_ipc_buffer_t *ipcbuf)
 {
     unsigned nh = FL_TAG_HANDLES(m->tag), want = 1, flags = (unsigned)m->w[2];
     fl_handle_t space = ipcbuf->handles[0], loader = 0, notify = 0;
@@ -98,6 +97,12 @@ static void stats(client_t *caller, fl_msg_t *m)
         async_stats_t as;
         async_stats(&as);
         reply(m, (long)as.started, as.completed, as.pending, as.first_others);
+        return;
+    }
+    if (m->w[0] == PAGER_STATS_WORKERS && !m->w[1] && !caller) {
+        uint64_t w[4];
+        workers_stats(w);
+        reply(m, (long)w[0], w[1], w[2], w[3]);
         return;
     }
     if (m->w[0] == PAGER_STATS_AFILE && !m->w[1] && !caller) {
@@ -193,16 +198,16 @@ static long map_file(client_t *c, uint64_t hint, uint64_t length, unsigned w2, u
     return r < 0 ? r : (long)addr;
 }
 
-static fl_handle_t request(client_t *c, uint64_t badge, fl_msg_t *m)
+static fl_handle_t request(client_t *c, uint64_t badge, fl_msg_t *m, fl_ipc_buffer_t *ipc)
 {
     uint64_t label = FL_TAG_LABEL(m->tag), *w = m->w;
     bool control = badge == 0;
     long r = FL_EINVAL;
 
     if (label == PAGER_REQ_REGISTER && control)
-        return new_client(NULL, m);
+        return new_client(NULL, m, ipc);
     if (label == PAGER_REQ_FORK && c)
-        return new_client(c, m);
+        return new_client(c, m, ipc);
     if (label == PAGER_REQ_STATS && (c || control)) {
         stats(c, m);
         return 0;
@@ -254,6 +259,86 @@ static fl_handle_t request(client_t *c, uint64_t badge, fl_msg_t *m)
     return 0;
 }
 
+/* One message received by a worker, under the pager lock: *m becomes the answer owed to its
+ * sender (tag 0: nothing owed any more, it was sent here). True: the fault is held, answered
+ * later by its token (async.c, afile.c): receive without replying. */
+static bool handle(fl_msg_t *m, fl_ipc_buffer_t *ipc)
+{
+    fl_handle_t close_after = 0;
+    uint64_t label = FL_TAG_LABEL(m->tag);
+    client_t *c = client_by_badge(&srv, m->badge);
+    if (label == FL_LABEL_PAGE_FAULT || label == FL_LABEL_EXCEPTION) {
+        if (label == FL_LABEL_EXCEPTION)
+            c = NULL; /* not a paging matter: the kernel stops and reports the thread */
+        if (label == FL_LABEL_PAGE_FAULT && (async_fault(&srv, c, m) || afile_fault(&srv, c, m)))
+            return true; /* answered by its token when the read completes */
+        fault_handle(&srv, c, m);
+        if (async_answered(&srv, c)) {
+            fl_reply(m); /* this one first, then the fault that waited */
+            async_release(&srv);
+            m->tag = 0;
+            return false;
+        }
+        if (stock_low()) {
+            /* Off the fault path: the client runs on while the pager refills. */
+            fl_reply(m);
+            stock_refill();
+            m->tag = 0;
+            return false;
+        }
+    } else if (label == PAGER_MSG_FILEIO && m->badge == PAGER_BADGE_FILEIO) {
+        afile_complete(&srv);
+        m->tag = FL_TAG(PAGER_REPLY, 0, 0);
+    } else if (label == PAGER_MSG_IO && m->badge == PAGER_BADGE_IO) {
+        async_complete(&srv);
+        m->tag = FL_TAG(PAGER_REPLY, 0, 0);
+    } else if (label == PAGER_MSG_ENDED && m->badge == PAGER_BADGE_WATCH) {
+        client_reap(&srv, m->w[0]);
+        m->tag = FL_TAG(PAGER_REPLY, 0, 0);
+    } else {
+        close_after = request(c, m->badge, m, ipc);
+    }
+    if (close_after) {
+        /* The reply carries a copy of close_after; send it now so ours can go. */
+        fl_reply(m);
+        fl_handle_close(close_after);
+        m->tag = 0; /* nothing owed any more: the next reply_recv just receives */
+    }
+    return false;
+}
+
+/* Worker k's loop. One worker answers and receives in one FL_SYS_REPLY_RECV; with several, the
+ * answer goes out under the pager lock (it names frames and the read-ahead window, which the
+ * next holder may reuse: workers.c) and only the receive runs unlocked. */
+void serve(unsigned k, fl_ipc_buffer_t *ipc)
+{
+    bool shared = workers_count() > 1;
+    fl_msg_t m = {.tag = 0};
+    bool owe_nothing = false; /* the last fault waits for a read: receive without replying */
+    for (;;) {
+        long r = owe_nothing || shared ? fl_recv(srv.ep, &m) : fl_reply_recv(srv.ep, &m);
+        owe_nothing = false;
+        if (r < 0) {
+            if (r == FL_EPEER)
+                return;
+            m.tag = 0;
+            continue;
+        }
+        bool fault = FL_TAG_LABEL(m.tag) == FL_LABEL_PAGE_FAULT;
+        if (fault)
+            workers_fault_begin(k);
+        workers_lock();
+        owe_nothing = handle(&m, ipc);
+        if (shared && !owe_nothing && m.tag) {
+            fl_reply(&m);
+            m.tag = 0;
+        }
+        workers_unlock();
+        if (fault)
+            workers_fault_end();
+    }
+}
+
 /*
  * pager [-v] [-s] [-l FRAMES] [-S SLOTS] [-a PAGES] [-H N]: -v logs every fault; -s: start handle 1
  * is a blkdrv endpoint whose disk is the swap device (else it is the file server's); -l: evict
@@ -261,12 +346,14 @@ static fl_handle_t request(client_t *c, uint64_t badge, fl_msg_t *m)
  * PAGES pages after the faulting one in the same reply (read-ahead of files, map-ahead of
  * sequential anonymous writes; default and maximum READ_AHEAD - 1, 0: one page per fault);
  * -H N (tests only): hold the answer to the first asynchronous swap-in until N faults of other
- * clients were answered after it started (async.c).
+ * clients were answered after it started (async.c); -w N: N worker threads receive on the
+ * endpoint (default: one per CPU online, at most MAX_WORKERS; workers.c).
  */
 int main(int argc, char **argv)
 {
     bool swap = false;
     uint64_t limit = 0, max_slots = 0;
+    unsigned want_workers = 0;
     srv.ahead = READ_AHEAD - 1;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-v") == 0)
@@ -281,12 +368,14 @@ int main(int argc, char **argv)
             srv.async_hold = (unsigned)strtoull(argv[++i], NULL, 0);
         else if (strcmp(argv[i], "-a") == 0 && i + 1 < argc)
             srv.ahead = (unsigned)strtoull(argv[++i], NULL, 0);
+        else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc)
+            want_workers = (unsigned)strtoull(argv[++i], NULL, 0);
     }
     if (srv.ahead > READ_AHEAD - 1)
         srv.ahead = READ_AHEAD - 1;
     srv.ep = fl_start_handle(0);
     srv.self = fl_self_space();
-    ipcbuf = fl_ipcbuf_acquire();
+    fl_ipc_buffer_t *ipcbuf = fl_ipcbuf_acquire();
     long ended = fl_notification_create();
     long watch_ep = fl_handle_mint(srv.ep, PAGER_BADGE_WATCH, FL_RIGHT_WRITE);
     if (!srv.ep || !ipcbuf || ended < 0 || watch_ep < 0) {
@@ -320,60 +409,7 @@ int main(int argc, char **argv)
         printf("pager: serving\n");
     }
 
-    fl_msg_t m = {.tag = 0};
-    bool owe_nothing = false; /* the last fault waits for a read: receive without replying */
-    for (;;) {
-        fl_handle_t close_after = 0;
-        long r = owe_nothing ? fl_recv(srv.ep, &m) : fl_reply_recv(srv.ep, &m);
-        owe_nothing = false;
-        if (r < 0) {
-            if (r == FL_EPEER)
-                break;
-            m.tag = 0;
-            continue;
-        }
-        uint64_t label = FL_TAG_LABEL(m.tag);
-        client_t *c = client_by_badge(&srv, m.badge);
-        if (label == FL_LABEL_PAGE_FAULT || label == FL_LABEL_EXCEPTION) {
-            if (label == FL_LABEL_EXCEPTION)
-                c = NULL; /* not a paging matter: the kernel stops and reports the thread */
-            if (label == FL_LABEL_PAGE_FAULT &&
-                (async_fault(&srv, c, &m) || afile_fault(&srv, c, &m))) {
-                owe_nothing = true; /* answered by its token when the read completes */
-                continue;
-            }
-            fault_handle(&srv, c, &m);
-            if (async_answered(&srv, c)) {
-                fl_reply(&m); /* this one first, then the fault that waited */
-                async_release(&srv);
-                m.tag = 0;
-                continue;
-            }
-            if (stock_low()) {
-                /* Off the fault path: the client runs on while the pager refills. */
-                fl_reply(&m);
-                stock_refill();
-                m.tag = 0;
-                continue;
-            }
-        } else if (label == PAGER_MSG_FILEIO && m.badge == PAGER_BADGE_FILEIO) {
-            afile_complete(&srv);
-            m.tag = FL_TAG(PAGER_REPLY, 0, 0);
-        } else if (label == PAGER_MSG_IO && m.badge == PAGER_BADGE_IO) {
-            async_complete(&srv);
-            m.tag = FL_TAG(PAGER_REPLY, 0, 0);
-        } else if (label == PAGER_MSG_ENDED && m.badge == PAGER_BADGE_WATCH) {
-            client_reap(&srv, m.w[0]);
-            m.tag = FL_TAG(PAGER_REPLY, 0, 0);
-        } else {
-            close_after = request(c, m.badge, &m);
-        }
-        if (close_after) {
-            /* The reply carries a copy of close_after; send it now so ours can go. */
-            fl_reply(&m);
-            fl_handle_close(close_after);
-            m.tag = 0; /* nothing owed any more: the next reply_recv just receives */
-        }
-    }
+    workers_start(want_workers, srv.verbose);
+    serve(0, ipcbuf);
     return 0;
 }

@@ -11,8 +11,10 @@
  *   swap.c     swap_out / swap_in on a virtio-blk disk (pager -s)
  *   async.c    swap-ins read asynchronously, their faults answered by reply token
  *   afile.c    file pages read by a reader thread while other faults are served
+ *   workers.c  -w N worker threads on the one endpoint, and the pager lock they share
  *
- * One thread serves everything (libpager is not thread-safe); a second one only waits for
+ * N workers (default: one per CPU) receive on the endpoint; libpager is not thread-safe, so each
+ * holds the pager lock (workers.c) from a message to its answer. Another thread only waits for
  * process-end notifications and forwards them as PAGER_MSG_ENDED.
  */
 #ifndef PAGER_SERVER_H
@@ -47,10 +49,12 @@ typedef struct report {
     unsigned access, reason;
 } report_t;
 
-#define MAX_FILES  32             /* files opened through this pager */
-#define READ_AHEAD 16             /* pages one fault on a file may map (FL_FAULT_MAP_MAX) */
-#define FILEBUF_VA 0x3f00000000UL /* the file server's session buffer, one page */
-#define WINDOW_VA  0x3f00200000UL /* read-ahead: frames lined up for one map reply */
+#define MAX_FILES     32             /* files opened through this pager */
+#define READ_AHEAD    16             /* pages one fault on a file may map (FL_FAULT_MAP_MAX) */
+#define FILEBUF_VA    0x3f00000000UL /* the file server's session buffer, one page */
+#define WORKER_IPC_VA 0x3f00a00000UL /* worker k's IPC buffer: page k (worker 0: FL_IPCBUF_VA) */
+#define MAX_WORKERS   PAGER_MAX_WORKERS
+#define WINDOW_VA     0x3f00200000UL /* read-ahead: frames lined up for one map reply */
 
 typedef struct file_ent {
     uint64_t id, size; /* the file server's id and the size it reported */
@@ -175,5 +179,24 @@ void async_stats(async_stats_t *out);
 /* libpager's observer for -v: one line per fault decision (client, access, address, action). */
 void fault_observe(void *arg, pager_space_t *ps, uint64_t addr, pager_access_t acc,
                    const pager_fault_result_t *res);
+
+/* main.c: worker k's receive loop (returns when the endpoint is gone). */
+void serve(unsigned k, fl_ipc_buffer_t *ipc);
+
+/* workers.c */
+/* Sets the count (0: one per CPU online, at most MAX_WORKERS) and spawns workers 1..N-1 (the
+ * caller is worker 0 and then calls serve); returns the count. */
+unsigned workers_start(unsigned want, bool verbose);
+unsigned workers_count(void);
+/* The pager lock: every use of the shared state below, from a message to its answer. No-ops
+ * with one worker. */
+void workers_lock(void);
+void workers_unlock(void);
+/* A page fault received by worker k / answered (or held): counts it, and the most in flight. */
+void workers_fault_begin(unsigned k);
+void workers_fault_end(void);
+/* PAGER_STATS_WORKERS: workers, workers that served a fault, most faults in flight at once,
+ * faults served. */
+void workers_stats(uint64_t out[4]);
 
 #endif

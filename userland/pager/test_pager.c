@@ -6,6 +6,8 @@
  * were (the pager itself is stopped with the test).
  */
 #include <fl/layout.h>
+#include <fl/pager_proto.h>
+#include <stdio.h>
 
 #include "harness.h"
 #include "tests.h"
@@ -113,7 +115,9 @@ FL_TEST(pager_smp_killed_while_faulting)
     pg_env_t e;
     static fl_proc_t client; /* tracked by the runner past the end of the test */
     client = (fl_proc_t){0};
-    const char *why = pg_start(&e, 0, "pager", 1);
+    /* -a 0: one page per fault, so the workers (one per CPU) are still serving the first round
+     * of faults when the pager is killed (with map-ahead they could map all 1024 pages first). */
+    const char *why = pg_start(&e, 0, "pager -a 0", 1);
     if (!why)
         why = pg_spawn(&e, &client, "pgtest smp-forever 256", 1, 0, 1);
     if (why)
@@ -134,4 +138,35 @@ FL_TEST(pager_smp_throughput)
     pg_env_t e;
     const char *why = pg_start(&e, 0, "pager", 1);
     return why ? why : run_ok(&e, "pgtest smp-disjoint 512");
+}
+
+/* Issue 14, item 5: the reference pager serves faults from several worker threads. Two threads
+ * of one client, one per CPU, fault one page at a time (-a 0: no map-ahead); with two CPUs or
+ * more the pager runs one worker per CPU, at least two of them must have served faults, and at
+ * some moment two faults must have been in the pager at once (received by two workers, neither
+ * answered yet). On one CPU the pager runs one worker. */
+FL_TEST(pager_smp_workers)
+{
+    pg_env_t e;
+    unsigned online = 1;
+    CHECK(fl_thread_affinity(0, 0, NULL, &online) >= 0, "THREAD_AFFINITY reads");
+    const char *why = pg_start(&e, 0, "pager -a 0", 1);
+    if (!why)
+        why = run_ok(&e, "pgtest smp-disjoint 256");
+    if (why)
+        return why;
+    fl_msg_t m = {.tag = FL_TAG(PAGER_REQ_STATS, 2, 0), .w = {PAGER_STATS_WORKERS, 0}};
+    CHECK_EQ(fl_call(e.ep, &m), 0);
+    unsigned long long workers = m.w[0], busy = m.w[1], most = m.w[2], faults = m.w[3];
+    printf("pager: %llu workers on %u cpus, %llu of them served faults, %llu faults in the pager "
+           "at once at most, %llu faults\n",
+           workers, online, busy, most, faults);
+    unsigned want = online > PAGER_MAX_WORKERS ? PAGER_MAX_WORKERS : online;
+    CHECK(workers == want, "%llu workers for %u cpus", workers, online);
+    CHECK(faults >= 512, "only %llu faults served", faults);
+    if (online >= 2) {
+        CHECK(busy >= 2, "only %llu worker(s) served faults", busy);
+        CHECK(most >= 2, "faults were never served concurrently (at most %llu at once)", most);
+    }
+    return NULL;
 }

@@ -95,6 +95,10 @@
  * first held one (-H). */
 #define PAGER_STATS_ASYNC 4u
 #define PAGER_STATS_AFILE 5u /* file pages read by the reader thread: started, completed */
+/* Worker threads (-w): workers, workers that served a fault, most faults received and not yet
+ * answered at once, faults served (control only). */
+#define PAGER_STATS_WORKERS 6u
+#define PAGER_MAX_WORKERS   8u /* pager -w: at most this many worker threads */
 
 /*
  * Messages that carry handles declare 5 words (word 4 unused). The kernel's fast path now
