@@ -8,6 +8,7 @@
 #include <kernel/ipc.h>
 #include <kernel/page.h>
 #include <kernel/panic.h>
+#include <kernel/pool_revoke.h>
 #include <kernel/printk.h>
 #include <kernel/space.h>
 #include <kernel/thread.h>
@@ -41,6 +42,7 @@ space_t *space_create(pool_t *pool)
     space_t *s = kobj_alloc(pool, FL_OBJ_SPACE, sizeof(space_t) + sizeof(handle_table_t));
     if (!s)
         return NULL;
+    pool_revoke_space_added(s);
     /* Everything that cannot fail first: teardown copes with a space that has no root table
      * yet, which is all an allocation failure below can leave. */
     s->pool = pool;
@@ -212,6 +214,7 @@ void space_destroy_obj(kobj_t *o)
     space_t *s = (space_t *)o;
     if (!s->dead)
         teardown(s, 0);
+    pool_revoke_space_removed(s);
     if (s->pool)
         kobj_put(&s->pool->obj);
 }

@@ -314,6 +314,7 @@ static const syscall_fn syscalls[FL_SYS_COUNT] = {
     [FL_SYS_FAULT_WAKE] = sys_fault_wake,
     [FL_SYS_ENDPOINT_SET] = sys_endpoint_set,
     [FL_SYS_THREAD_AFFINITY] = sys_thread_affinity,
+    [FL_SYS_POOL_REVOKE] = sys_pool_revoke,
 };
 
 void syscall_dispatch(trap_frame_t *tf)

@@ -12,6 +12,7 @@
 #include <kernel/irq.h>
 #include <kernel/page.h>
 #include <kernel/panic.h>
+#include <kernel/pool_revoke.h>
 #include <kernel/region.h>
 #include <kernel/syscall_impl.h>
 #include <kernel/thread.h>
@@ -64,6 +65,18 @@ long sys_pool_info(trap_frame_t *tf)
         return err;
     tf->x[1] = p->limit;
     return (long)p->used;
+}
+
+long sys_pool_revoke(trap_frame_t *tf)
+{
+    pool_t *p;
+    long err = lookup((fl_handle_t)tf->x[0], FL_OBJ_POOL, FL_RIGHT_MANAGE, (void **)&p);
+    if (err)
+        return err;
+    kobj_get(&p->obj); /* held across the walk whatever it closes */
+    err = pool_revoke(p);
+    kobj_put(&p->obj);
+    return err;
 }
 
 long sys_space_create(trap_frame_t *tf)

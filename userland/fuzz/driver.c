@@ -113,7 +113,8 @@ typedef struct outcome {
     const char *fail; /* NULL: the seed passed */
     char why[160];
     uint64_t calls;
-    int early; /* the worker's process ended before it was done */
+    int early;     /* the worker's process ended before it was done */
+    long orphaned; /* frames the seed's pool held after teardown: orphans POOL_REVOKE ended */
 } outcome_t;
 
 static void run_seed(uint64_t seed, uint64_t calls, unsigned avoid, int verbose, outcome_t *o)
@@ -192,19 +193,34 @@ out:
         fl_proc_destroy(&p);
     if (watch > 0)
         fl_handle_close((fl_handle_t)watch);
-    /* Everything charged to the seed's pool must come back once its process is gone. */
-    long used = fl_pool_info((fl_handle_t)pool, NULL);
-    for (int i = 0; i < 400 && used != 0; i++) {
+    /* Without orphans (avoid bit 0) everything charged to the seed's pool must come back once
+     * its process is gone, by teardown alone. With them, processes may live on unreachable;
+     * either way revoking the pool must then get every frame back. */
+    long orphaned = fl_pool_info((fl_handle_t)pool, NULL);
+    for (int i = 0; i < 400 && orphaned != 0 && (avoid & FZ_AVOID_ORPHANS); i++) {
         fl_yield();
-        used = fl_pool_info((fl_handle_t)pool, NULL);
+        orphaned = fl_pool_info((fl_handle_t)pool, NULL);
+    }
+    o->orphaned = orphaned > 0 ? orphaned : 0;
+    long used = fl_pool_revoke((fl_handle_t)pool);
+    long left = fl_pool_info((fl_handle_t)pool, NULL);
+    for (int i = 0; i < 400 && used > 0 && left != 0; i++) { /* another CPU still leaving */
+        fl_yield();                                          /* a revoked thread (smp) */
+        left = fl_pool_info((fl_handle_t)pool, NULL);
     }
     fl_handle_close((fl_handle_t)pool);
     long after = settle_frames(before);
-    if (!o->fail && used != 0) {
+    if (!o->fail && orphaned != 0 && (avoid & FZ_AVOID_ORPHANS)) {
         snprintf(o->why, sizeof(o->why),
                  "leak: %ld frames still charged to the seed's pool "
-                 "after teardown (free frames %ld before, %ld after)",
-                 used, before, after);
+                 "after teardown (free frames %ld before)",
+                 orphaned, before);
+        o->fail = o->why;
+    } else if (!o->fail && (used < 0 || left != 0)) {
+        snprintf(o->why, sizeof(o->why),
+                 "leak: POOL_REVOKE of the seed's pool returned %ld, %ld frames still charged "
+                 "(free frames %ld before, %ld after)",
+                 used, left, before, after);
         o->fail = o->why;
     } else if (!o->fail && after != before) {
         snprintf(o->why, sizeof(o->why),
@@ -261,7 +277,7 @@ int fuzz_run(const char *spec)
      * spawn window after first use, which the leak check of the first seed would count. */
     outcome_t warm;
     run_seed(start, 0, avoid, 0, &warm);
-    uint64_t t0 = ticks(), last = t0, total = 0, early = 0, failures = 0, done = 0;
+    uint64_t t0 = ticks(), last = t0, total = 0, early = 0, failures = 0, done = 0, orphans = 0;
     for (uint64_t seed = start; seed < start + count && failures < MAX_FAILURES; seed++) {
         if (limit && ticks() - t0 >= limit)
             break;
@@ -271,6 +287,7 @@ int fuzz_run(const char *spec)
         run_seed(seed, calls, avoid, verbose, &o);
         total += o.calls;
         early += o.early;
+        orphans += o.orphaned != 0;
         done++;
         if (o.early && early <= 3)
             printf("fuzz: seed %llu: the worker ended early, after %llu calls (where %llu)\n",
@@ -298,5 +315,8 @@ int fuzz_run(const char *spec)
            (unsigned long long)done, (unsigned long long)total, (unsigned long long)(el / HZ),
            (unsigned long long)(el % HZ), (unsigned long long)(total * HZ / el),
            (unsigned long long)early, (unsigned long long)failures);
+    printf("fuzz: %llu seeds left orphans (processes alive but unreachable), reclaimed by "
+           "POOL_REVOKE\n",
+           (unsigned long long)orphans);
     return (int)failures;
 }

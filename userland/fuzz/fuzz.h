@@ -33,7 +33,9 @@
 /* Known kernel defects (issue 11's items) the worker steers clear of when asked, so a smoke
  * run on a kernel that still has them stays meaningful. Bit n = item n; bit 0 (ORPHANS) is
  * not a defect but the documented rule that live threads keep an unreferenced space alive:
- * a child blocked for ever with no handle left to it keeps its frames charged for ever. */
+ * a child blocked for ever with no handle left to it stays until its pool is revoked
+ * (FL_SYS_POOL_REVOKE). The driver revokes every seed's pool; with this bit set it also
+ * requires the pool to be empty before that, by teardown alone. */
 #define FZ_AVOID(item)   (1u << (item))
 #define FZ_AVOID_ORPHANS FZ_AVOID(0)
 #define FZ_AVOID_ALL_KNOWN                                                                         \

@@ -505,6 +505,7 @@ static void random_call(void)
         return;
     }
     case FL_SYS_POOL_INFO: a[0] = fz_handle_arg(FL_OBJ_POOL); break;
+    case FL_SYS_POOL_REVOKE: a[0] = fz_handle_arg(FL_OBJ_POOL); break; /* own pool: FL_EBUSY */
     case FL_SYS_SPACE_CREATE: {
         a[0] = fz_handle_arg(FL_OBJ_POOL);
         r = fz_space_create(a[0]);

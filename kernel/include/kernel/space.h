@@ -41,6 +41,7 @@ typedef struct space {
     uint64_t watch_bits[FL_SPACE_WATCHERS];
     uint32_t id;
     space_pager_t pagers[SPACE_PAGERS]; /* kernel/space_pagers.c */
+    struct space *all_next, *all_prev;  /* every space, for pool revocation (pool_revoke.c) */
 } space_t;
 
 space_t *space_create(pool_t *pool);

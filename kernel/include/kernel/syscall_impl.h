@@ -71,6 +71,7 @@ static inline long space_arg(trap_frame_t *tf, space_t **s)
 
 long sys_pool_create(trap_frame_t *tf);
 long sys_pool_info(trap_frame_t *tf);
+long sys_pool_revoke(trap_frame_t *tf);
 long sys_space_create(trap_frame_t *tf);
 long sys_space_destroy(trap_frame_t *tf);
 long sys_vm_alloc(trap_frame_t *tf);

@@ -68,7 +68,7 @@
 #define FP_SYS_HANDLE_INFO 5 /* faultline/syscall.h */
 #define FP_SYS_CALL        25
 #define FP_SYS_REPLY_RECV  27
-#define FP_SYS_COUNT       46 /* FL_SYS_COUNT: numbers at or above it are unknown */
+#define FP_SYS_COUNT       47 /* FL_SYS_COUNT: numbers at or above it are unknown */
 
 /* fastpath_mode (kernel/fastpath.c): which fast paths run, from fl.fastpath= */
 #define FP_MODE_ASM 0 /* default: this file, then the C fast path for what it declines */

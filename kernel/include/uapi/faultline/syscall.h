@@ -88,6 +88,12 @@ enum fl_syscall {
     /* SMP */
     FL_SYS_THREAD_AFFINITY = 45, /* (thread h or 0 for the caller, CPU mask or 0 to only read)
                                     -> old mask; x1 = its CPU, x2 = CPUs online */
+
+    /* reclamation */
+    FL_SYS_POOL_REVOKE = 46, /* (pool h with MANAGE): end every process charged to the pool or
+                                below it, close every handle to their objects -> frames the
+                                pool still has charged (0 unless frames stay mapped
+                                elsewhere); FL_EBUSY if the caller is charged there */
     FL_SYS_COUNT
 };
 

@@ -155,6 +155,13 @@ static inline long fl_pool_info(fl_handle_t pool, uint64_t *limit)
     return (long)x0;
 }
 
+/* Ends every process charged to pool or a pool below it and closes every handle to their
+ * objects (needs MANAGE) -> frames the pool still has charged, normally 0. */
+static inline long fl_pool_revoke(fl_handle_t pool)
+{
+    return FL_SYSCALL1(FL_SYS_POOL_REVOKE, pool);
+}
+
 static inline long fl_space_create(fl_handle_t pool)
 {
     return FL_SYSCALL1(FL_SYS_SPACE_CREATE, pool);
