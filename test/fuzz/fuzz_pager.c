@@ -20,6 +20,16 @@
  * memory is limited or a map failed, or with an I/O error when a read failed. At the end every
  * client exits, the pager is destroyed, every frame must be back, and the disk must hold every byte
  * written to a shared file.
+ *
+ * The later features are in too: map-ahead after every fault (within its caps and the frame
+ * limit), sparse files whose holes file_read reports as PAGER_FILE_HOLE (FILE_HOLE exactly for
+ * them), pager_discard (a discarded page is NONE; its next touch reads zero or the file),
+ * stack regions (guard gap, growth, the SP check), and the client unmapping a page behind
+ * libpager's back: a translation fault then goes to pager_fault_unmapped, which must never
+ * answer RETRY. Every fault is also checked against the observer (it saw that decision, once),
+ * pager_reply_build (the frame and rights the MMU now has, or the failure code of the reason),
+ * and its action (FIRST_WRITE only for a private file page's first write, COW_COPY only for a
+ * private page shared by fork, pager_cache_has after a file fault with the cache on).
  */
 #include <string.h>
 
