@@ -14,6 +14,7 @@
 #include <faultline/errors.h>
 #include <faultline/fault.h>
 #include <kernel/fault.h>
+#include <kernel/fault_regs.h>
 #include <kernel/ipc.h>
 #include <kernel/syscall_impl.h>
 
@@ -58,10 +59,9 @@ long sys_fault_regs_set(trap_frame_t *tf)
         return FL_EFAULT;
     if (arch_copy_from_user(&r, (const void *)tf->x[0], sizeof(r)))
         return FL_EFAULT;
-    if (r.nzcv & ~(uint64_t)FL_REGS_NZCV_MASK)
-        return FL_EINVAL; /* EL, masks, single-step...: never the handler's to set */
-    if (r.pc >= USER_TOP || (r.pc & 3) || r.sp >= USER_TOP)
-        return FL_EINVAL;
+    err = fault_regs_check(&r, USER_TOP);
+    if (err)
+        return err;
     if (c->fault_in_syscall)
         return FL_EBUSY; /* it is inside a system call: its registers are the call's */
     for (int i = 0; i < 31; i++)

@@ -4,7 +4,7 @@
 # UBSan (Debian: packages clang and libclang-rt-14-dev). Each target then gets a ctest (label
 # fuzz) that runs it for a few seconds from its committed corpus (test/fuzz/corpus/<target>)
 # through tools/fuzz; `tools/fuzz --host --time S` runs them for longer.
-set(FL_FUZZ_TARGETS cpio elf dtb esr fault_reply blkreq flfs pager)
+set(FL_FUZZ_TARGETS cpio elf dtb esr fault_reply fault_regs blkreq flfs pager)
 set(FL_FUZZ_DIR ${CMAKE_BINARY_DIR}/fuzz)
 unset(FL_CLANG CACHE) # look again at every configure: tools/fl test may just have installed it
 find_program(FL_CLANG NAMES clang clang-14)

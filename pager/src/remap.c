@@ -1,14 +1,26 @@
 /*
  * Faults on pages the library believes mapped (see pager_fault_unmapped in pager.h). The
- * decision itself is pager_fault's; this only turns its RETRY into a fresh mapping of the
- * recorded frame when the kernel said nothing is mapped, so a pager can never livelock a
- * client whose mapping disappeared without the library being told.
+ * kernel said nothing is mapped at the address. Where the record has the right the access
+ * needs, pager_fault's RETRY would send the client straight back into the same fault forever:
+ * the recorded frame is mapped again instead. Where it lacks it, the decision would change the
+ * rights of the mapping (a write upgrade, rights given back lazily after a protect) through
+ * ops->protect, on a mapping that is not there, which a backend refuses; so the record is
+ * first made to say what the kernel said (rights 0, as after a protect to none) and the
+ * decision maps the page through ops->map.
  */
 #include "internal.h"
 
 int pager_fault_unmapped(pager_space_t *s, uint64_t addr, pager_access_t access, uint64_t sp,
                          pager_fault_result_t *out)
 {
+    if (!s || !out)
+        return PAGER_EINVAL;
+    static const unsigned need[] = {PAGER_PROT_READ, PAGER_PROT_WRITE, PAGER_PROT_EXEC};
+    if ((unsigned)access < sizeof(need) / sizeof(need[0]) && region_find(&s->regions, addr)) {
+        pte_t *pte = pagetab_lookup(&s->pt, vpn_of(addr));
+        if (pte && pte->state != PAGER_PAGE_NONE && pte->prot && !(pte->prot & need[access]))
+            pte->prot = 0; /* nothing is mapped there: the decision maps, never protects */
+    }
     fault_begin(s);
     int rc = fault_decide(s, addr, access, sp, out);
     if (rc < 0 || out->outcome != PAGER_FAULT_RETRY)

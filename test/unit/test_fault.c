@@ -1,11 +1,12 @@
 /* Fault-message construction (arch/arm64/fault_decode.c) and pager reply validation
- * (kernel/fault_reply.c). */
+ * (kernel/fault_reply.c), new registers for a faulted thread (kernel/fault_regs_check.c). */
 #include <arch/fault_decode.h>
 #include <criterion/criterion.h>
 #include <faultline/errors.h>
 #include <faultline/fault.h>
 #include <faultline/ipc.h>
 #include <faultline/types.h>
+#include <kernel/fault_regs.h>
 #include <kernel/fault_reply.h>
 
 #define TOP 0x0001000000000000UL
@@ -321,4 +322,24 @@ Test(fault_reply, every_malformed_reply_rejected)
     cr_assert_eq(check(FL_FAULT_REPLY_FAIL, 0, 0, 0, 0, 0, 0, &r), FL_EINVAL, "no reason");
     cr_assert_eq(check(FL_FAULT_REPLY_FAIL, 1, 0, 0, 0, 0, 0, &r), FL_EINVAL, "reason 0");
     cr_assert_eq(check(FL_FAULT_REPLY_FAIL, 1, 0, 99, 0, 0, 0, &r), FL_EINVAL, "unknown reason");
+}
+
+static long regs(uint64_t sp, uint64_t pc, uint64_t nzcv)
+{
+    fl_regs_t r = {.sp = sp, .pc = pc, .nzcv = nzcv, .thread = 99};
+    return fault_regs_check(&r, TOP);
+}
+
+Test(fault_regs, condition_flags_and_user_pc_sp_only)
+{
+    cr_assert_eq(regs(0x7fff0000, 0x400000, 0), FL_OK);
+    cr_assert_eq(regs(TOP - 16, TOP - 4, FL_REGS_NZCV_MASK), FL_OK, "highest user PC and SP");
+    cr_assert_eq(regs(0x7fff0000, 0x400000, 0x5), FL_EINVAL, "EL1h mode bits");
+    cr_assert_eq(regs(0x7fff0000, 0x400000, 1u << 7), FL_EINVAL, "IRQ mask");
+    cr_assert_eq(regs(0x7fff0000, 0x400000, 1u << 21), FL_EINVAL, "single step");
+    cr_assert_eq(regs(0x7fff0000, 0x400000, 1ULL << 32), FL_EINVAL, "above PSTATE");
+    cr_assert_eq(regs(0x7fff0000, 0x400002, 0), FL_EINVAL, "unaligned PC");
+    cr_assert_eq(regs(0x7fff0000, TOP, 0), FL_EINVAL, "PC at user_top");
+    cr_assert_eq(regs(0x7fff0000, 0xffff000040000000UL, 0), FL_EINVAL, "kernel PC");
+    cr_assert_eq(regs(TOP, 0x400000, 0), FL_EINVAL, "SP at user_top");
 }
