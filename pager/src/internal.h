@@ -30,6 +30,8 @@ typedef struct frame_rec {
 frame_rec_t *frame_get(pager_t *pager);
 /* Drop one reference; the last one frees the frame through the backend. */
 void frame_put(pager_t *pager, frame_rec_t *f);
+/* Frees the records frame_put kept for reuse (pager_destroy). */
+void frame_recs_free(pager_t *pager);
 /* The shared zero frame, allocated and zeroed on first use; false if out of memory. */
 bool frame_zero(pager_t *pager, uint64_t *id_out);
 
@@ -166,6 +168,10 @@ struct pager {
     void *observer_arg;
     bool hole_seen;
     const pte_t *pinned; /* the page a fault is working on: eviction leaves it alone */
+    /* frame.c: records of freed frames kept for the next frame_get (per pager: the library
+     * holds no global state) */
+    union spare_rec *spare;
+    unsigned nspare;
 };
 
 struct pager_space {

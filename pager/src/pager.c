@@ -50,6 +50,7 @@ int pager_destroy(pager_t *pager)
     if (pager->have_zero)
         pager->ops->free_frame(pager->ctx, pager->zero_id);
     slot_fini(pager);
+    frame_recs_free(pager);
     free(pager);
     return PAGER_OK;
 }
