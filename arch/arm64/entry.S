@@ -162,7 +162,11 @@ trap_return:
     tst     x23, #0xf
     b.ne    1f
     bl      kernel_exit_user
-1:  ldp     x22, x23, [sp, #TF_ELR]
+1:
+/* The same without the lock test, for fastpath.S, which runs only while smp_on is false. */
+    .globl  trap_return_one_cpu
+trap_return_one_cpu:
+    ldp     x22, x23, [sp, #TF_ELR]
     msr     elr_el1, x22
     msr     spsr_el1, x23
     ldp     x30, x21, [sp, #TF_X(30)]

@@ -24,7 +24,8 @@
  * one CPU runs threads: with several, fastpath_init (kernel/fastpath.c) chooses the C fast
  * path, fastpath_calls sends every call to entry.S, and the C entries take the lock. The
  * per-CPU state it uses (current, zombie, run-queue bits, FPU owner, active space) is the
- * boot CPU's block, through TPIDR_EL1 (kernel/include/kernel/cpu.h; offsets FP_CPU_*).
+ * boot CPU's block, through TPIDR_EL1 (kernel/include/kernel/cpu.h; offsets FP_CPU_*), read
+ * once per call into x25 (saved in the frame, kept across the C call of the fault reply).
  */
 #include <arch/fastpath_offsets.h>
 #include <arch/trap_frame.h>
@@ -35,13 +36,13 @@
     .macro  KERNEL_EXIT_UNLOCK
     .endm
 
+/* x25 = this CPU's block (TPIDR_EL1), \reg = current. */
     .macro  current_load reg
-    mrs     \reg, tpidr_el1
-    ldr     \reg, [\reg, #FP_CPU_CUR]
+    mrs     x25, tpidr_el1
+    ldr     \reg, [x25, #FP_CPU_CUR]
     .endm
-    .macro  current_store reg, tmp
-    mrs     \tmp, tpidr_el1
-    str     \reg, [\tmp, #FP_CPU_CUR]
+    .macro  current_store reg
+    str     \reg, [x25, #FP_CPU_CUR]
     .endm
 
 /* The part of the frame from x10 on (x0-x9 are saved already), for a system call. */
@@ -94,8 +95,7 @@
     ldr     w15, [x9, #FP_T_PRIO]
     cmp     w14, w15
     b.lo    \fail
-    mrs     x15, tpidr_el1
-    ldr     w15, [x15, #FP_CPU_RUNQ_BITS]
+    ldr     w15, [x25, #FP_CPU_RUNQ_BITS]
     cbz     w15, 1f
     clz     w15, w15
     mov     w16, #31
@@ -107,6 +107,11 @@
 
 /* Thread \t's space can be switched to without the ASID allocator: the same space as x9's,
  * or a live one whose ASID is of the current generation (space_activate's common case).
+ * space_activate also declines while any bit of the flush-pending mask is set; on the one CPU
+ * this path runs on that test is not needed: only asid_activate() rolls the generation over,
+ * and it clears this CPU's bit in the same call (the flush is done there), so a space whose
+ * ASID is of the current generation never meets a flush still due on this CPU. The bits of
+ * CPUs that never started stay set after a rollover and are no reason to decline.
  * Uses x14, x15, x16. */
     .macro  space_ready t, fail
     ldr     x14, [x9, #FP_T_SPACE]
@@ -115,12 +120,9 @@
     b.eq    1f
     ldrb    w16, [x15, #FP_S_DEAD]
     cbnz    w16, \fail
-    adrp    x14, space_asids
-    add     x14, x14, :lo12:space_asids
-    ldr     w16, [x14, #FP_AS_FLUSH_PENDING]
-    cbnz    w16, \fail                      /* a TLB flush is due first: space_activate */
     ldr     x16, [x15, #FP_S_ASID_CTX]
-    ldr     x14, [x14, #FP_AS_GENERATION]
+    adrp    x14, space_asids
+    ldr     x14, [x14, :lo12:space_asids + FP_AS_GENERATION]
     cmp     x14, x16, lsr #16
     b.ne    \fail
 1:
@@ -217,8 +219,7 @@ fastpath_el0_sync:
     b.hi    el0_svc_partial                 /* handles, more than 4 words or junk bits */
     save_from_x10
     current_load x9
-    mrs     x10, tpidr_el1
-    ldr     x10, [x10, #FP_CPU_ZOMBIE]
+    ldr     x10, [x25, #FP_CPU_ZOMBIE]
     cbnz    x10, .Ldecline                  /* a dead thread's stack is freed on the way out */
     ldr     x10, [x9, #FP_T_SPACE]
     endpoint_of FP_RIGHT_WRITE_BIT, .Ldecline
@@ -258,8 +259,7 @@ fastpath_el0_sync:
     b.hi    el0_svc_partial                 /* handles, more than 4 words or junk bits */
     save_from_x10
     current_load x9
-    mrs     x10, tpidr_el1
-    ldr     x10, [x10, #FP_CPU_ZOMBIE]
+    ldr     x10, [x25, #FP_CPU_ZOMBIE]
     cbnz    x10, .Ldecline
     ldr     x10, [x9, #FP_T_SPACE]
     endpoint_of FP_RIGHT_READ_BIT, .Ldecline
@@ -334,14 +334,12 @@ fastpath_el0_sync:
     ldr     x16, [x15, #FP_S_ASID_CTX]      /* of the current generation: space_ready */
     adrp    x14, space_asids
     str     x16, [x14, :lo12:space_asids + FP_AS_ACTIVE] /* active[0]: one CPU */
-    mrs     x14, tpidr_el1
-    str     x15, [x14, #FP_CPU_ACTIVE_SPACE]
+    str     x15, [x25, #FP_CPU_ACTIVE_SPACE]
     ldr     x14, [x15, #FP_S_ROOT]
     bfi     x14, x16, #48, #16
     msr     ttbr0_el1, x14
     isb
-1:  mrs     x14, tpidr_el1                  /* the FP unit on only for its owner */
-    ldr     x14, [x14, #FP_CPU_FPU_OWNER]
+1:  ldr     x14, [x25, #FP_CPU_FPU_OWNER]   /* the FP unit on only for its owner */
     cmp     x14, x9
     cset    w15, eq
     cmp     x14, x17
@@ -360,11 +358,11 @@ fastpath_el0_sync:
     cbnz    w14, 4f
     mov     w14, #FP_TIMESLICE
     str     w14, [x17, #FP_T_SLICE]
-4:  current_store x17, x14
+4:  current_store x17
     mrs     x14, tpidr_el0
     str     x14, [x9, #FP_T_TLS]
     ldr     x14, [x17, #FP_T_TLS]
     msr     tpidr_el0, x14
     ldr     x14, [x17, #FP_T_TF]
     mov     sp, x14
-    b       trap_return                     /* KERNEL_EXIT_UNLOCK there */
+    b       trap_return_one_cpu             /* no lock to drop: one CPU (see above) */
