@@ -20,6 +20,7 @@ void asid_init(asid_alloc_t *a, unsigned bits)
     a->max = (1u << bits) - 1;
     a->next = 1;
     a->flush_pending = 0;
+    a->online = 1;
     for (unsigned c = 0; c < ASID_CPUS; c++)
         a->active[c] = a->reserved[c] = 0;
     for (unsigned i = 0; i < sizeof(a->used) / sizeof(a->used[0]); i++)
@@ -41,8 +42,16 @@ static void rollover(asid_alloc_t *a)
         if (a->reserved[c])
             set_used(a, asid_of(a->reserved[c]), true);
     }
-    a->flush_pending = (1u << ASID_CPUS) - 1;
+    /* Only CPUs that run threads: a bit for a CPU that never comes up would stay set and send
+     * every later switch down the slow path. */
+    a->flush_pending = __atomic_load_n(&a->online, __ATOMIC_RELAXED) & ((1u << ASID_CPUS) - 1);
     a->next = 1;
+}
+
+void asid_cpu_online(asid_alloc_t *a, unsigned cpu)
+{
+    if (cpu < ASID_CPUS)
+        __atomic_or_fetch(&a->online, 1u << cpu, __ATOMIC_RELAXED);
 }
 
 /* A space whose old-generation value is some CPU's reserved one keeps its number. */

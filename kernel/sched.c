@@ -312,6 +312,8 @@ void sched_init_cpu(unsigned id)
     arch_context_init_kernel(&idle->ctx, idle_loop,
                              (uint64_t)(idle_stacks[id] + sizeof(idle_stacks[id])));
     c->idle = idle;
+    if (id != 0) /* CPU 0 is online in the ASID allocator from its start */
+        space_cpu_online(id);
 }
 
 void sched_init(void)

@@ -98,6 +98,11 @@ void space_activate(space_t *s)
     c->active_space = s;
 }
 
+void space_cpu_online(unsigned cpu)
+{
+    asid_cpu_online(&space_asids, cpu);
+}
+
 uint64_t space_asid_generation(void)
 {
     return space_asids.generation;

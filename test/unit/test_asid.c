@@ -57,6 +57,8 @@ Test(asid, release_makes_reusable)
 Test(asid, rollover_keeps_every_cpus_live_asid)
 {
     asid_init(&a, 3); /* ASIDs 1..7 */
+    for (unsigned c = 1; c < 4; c++)
+        asid_cpu_online(&a, c);
     uint64_t on1 = 0, on2 = 0, others[5] = {0}, late = 0;
     asid_activate(&a, 1, &on1); /* live on CPU 1 */
     asid_activate(&a, 2, &on2); /* live on CPU 2 */
@@ -92,4 +94,18 @@ Test(asid, released_asid_is_not_reserved)
     cr_assert_eq(a.active[1], 0, "a dead space is live nowhere");
     asid_activate(&a, 0, &t);
     cr_assert_neq(t, 0);
+}
+
+/* Only CPUs that schedule threads owe a flush after a rollover: a bit for a CPU that never came
+ * up would stay set and send every later switch down the slow path. */
+Test(asid, rollover_flushes_only_online_cpus)
+{
+    asid_init(&a, 2); /* ASIDs 1..3 */
+    asid_cpu_online(&a, 1);
+    uint64_t s[4] = {0};
+    for (int i = 0; i < 4; i++)
+        asid_activate(&a, 0, &s[i]); /* the fourth rolls over */
+    cr_assert_eq(a.flush_pending, 1u << 1, "CPU 0 flushed at once; CPU 1 owes one; no other");
+    asid_cpu_online(&a, 5);
+    cr_assert_eq(a.flush_pending, 1u << 1, "a CPU coming online later owes nothing");
 }

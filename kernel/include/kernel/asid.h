@@ -26,10 +26,15 @@ typedef struct {
     uint64_t active[ASID_CPUS];   /* the value live on each CPU, 0 if none */
     uint64_t reserved[ASID_CPUS]; /* each CPU's live value at the last rollover */
     uint64_t used[(1u << ASID_MAX_BITS) / 64];
+    uint32_t online; /* bit c: CPU c schedules threads; only those flush after a rollover */
 } asid_alloc_t;
 
-/* bits: the hardware's ASID size; fewer (>= 2) shrink the space to test rollovers. */
+/* bits: the hardware's ASID size; fewer (>= 2) shrink the space to test rollovers. CPU 0 is
+ * online from the start. */
 void asid_init(asid_alloc_t *a, unsigned bits);
+/* cpu starts scheduling threads (may race with a rollover on another CPU: it has no user
+ * translations yet, so it needs no flush either way). */
+void asid_cpu_online(asid_alloc_t *a, unsigned cpu);
 /* Makes *ctx (a space's stored value, 0 for never assigned) valid for the current generation
  * and live on cpu. Returns true when cpu must flush its whole local TLB first. */
 bool asid_activate(asid_alloc_t *a, unsigned cpu, uint64_t *ctx);

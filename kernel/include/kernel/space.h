@@ -66,6 +66,8 @@ void space_limit_asid_bits(unsigned bits);
 unsigned space_asid_bits_limit(void);
 /* The ASID allocator's generation (rollovers so far + 1), for SYSTEM_INFO. */
 uint64_t space_asid_generation(void);
+/* A CPU starts scheduling threads: from now on an ASID rollover makes it flush its TLB. */
+void space_cpu_online(unsigned cpu);
 
 /* Mapping. va page-aligned and below USER_TOP (checked by callers). */
 int space_map_frame(space_t *s, uint64_t va, uint64_t pa, unsigned prot, unsigned vsflags);
