@@ -37,257 +37,7 @@
 
 #include "fuzz.h"
 
-#define PG         4096u
-#define SLOTS      8u /* bytes checked per page: offsets i * PG / SLOTS */
-#define NREG       4u
-#define RPAGES     6u
-#define NPAGES     (NREG * RPAGES)
-#define BASE       0x40000000ULL
-#define NFILES     2u
-#define FPAGES     12u
-#define MAX_SPACES 6u
-#define MAX_FRAMES 4096u
-#define MAX_OBJS   4096u
-#define MAX_SWAP   64u
-
-/* ---- the backend ------------------------------------------------------------------------- */
-
-typedef struct mmu_pte {
-    uint64_t frame; /* 0: not mapped */
-    uint8_t prot, accessed, dirty;
-} mmu_pte_t;
-
-typedef struct mmu {
-    mmu_pte_t pte[NPAGES];
-    bool stolen[NPAGES]; /* unmapped by the client behind libpager's back, not mapped since */
-} mmu_t;
-
-typedef struct backend {
-    uint8_t *frame[MAX_FRAMES + 1]; /* by id; NULL if free */
-    uint32_t mapcount[MAX_FRAMES + 1];
-    uint64_t free_ids[MAX_FRAMES];
-    unsigned nfree, next_id, in_use, limit;
-    int fail_map; /* the fail_map-th next map call fails */
-    int fail_io;  /* the same for file_read and swap_in */
-    unsigned io_failures;
-    int fail_write; /* the same for file_write and swap_out */
-    unsigned write_failures;
-    unsigned map_failures; /* map calls failed on purpose so far */
-    uint8_t disk[NFILES][FPAGES][SLOTS];
-    bool hole[NFILES][FPAGES]; /* not stored by the sparse file: file_read says PAGER_FILE_HOLE */
-    uint8_t swap[MAX_SWAP][SLOTS];
-    bool swap_written[MAX_SWAP];
-    unsigned swap_slots;
-} backend_t;
-
-static backend_t be;
-
-static uint8_t *frame_data(uint64_t id)
-{
-    CHECK(id >= 1 && id <= MAX_FRAMES && be.frame[id]);
-    return be.frame[id];
-}
-
-/* Whether this call of a hook is the one told to fail. */
-static bool inject(int *countdown, unsigned *failures)
-{
-    if (*countdown > 0 && --*countdown == 0) {
-        ++*failures;
-        return true;
-    }
-    return false;
-}
-
-static int b_alloc(void *ctx, uint64_t *out)
-{
-    (void)ctx;
-    if ((be.limit && be.in_use >= be.limit) || be.in_use >= MAX_FRAMES)
-        return PAGER_ENOMEM;
-    /* Freed ids first, newest first: a frame freed too early comes straight back. */
-    uint64_t id = be.nfree ? be.free_ids[--be.nfree] : ++be.next_id;
-    be.frame[id] = malloc(PG);
-    memset(be.frame[id], 0xa5, PG); /* garbage: the library must fill it */
-    be.mapcount[id] = 0;
-    be.in_use++;
-    *out = id;
-    return 0;
-}
-
-static void b_free(void *ctx, uint64_t id)
-{
-    (void)ctx;
-    frame_data(id);
-    CHECK(be.mapcount[id] == 0); /* freed while still mapped */
-    free(be.frame[id]);
-    be.frame[id] = NULL;
-    be.free_ids[be.nfree++] = id;
-    be.in_use--;
-}
-
-static int b_zero(void *ctx, uint64_t id)
-{
-    (void)ctx;
-    memset(frame_data(id), 0, PG);
-    return 0;
-}
-
-static int b_copy(void *ctx, uint64_t dst, uint64_t src)
-{
-    (void)ctx;
-    CHECK(dst != src); /* a copy-on-write copy onto its own source */
-    memcpy(frame_data(dst), frame_data(src), PG);
-    return 0;
-}
-
-static mmu_pte_t *mmu_pte(void *space, uint64_t va)
-{
-    CHECK(va >= BASE && va < BASE + NPAGES * PG && va % PG == 0);
-    return &((mmu_t *)space)->pte[(va - BASE) / PG];
-}
-
-static int b_map(void *ctx, void *space, uint64_t va, uint64_t frame, unsigned prot)
-{
-    (void)ctx;
-    if (inject(&be.fail_map, &be.map_failures))
-        return PAGER_ENOMEM;
-    frame_data(frame);
-    CHECK(prot && !(prot & ~PAGER_PROT_ALL));
-    mmu_pte_t *e = mmu_pte(space, va);
-    ((mmu_t *)space)->stolen[(va - BASE) / PG] = false;
-    if (e->frame)
-        be.mapcount[e->frame]--;
-    *e = (mmu_pte_t){.frame = frame, .prot = (uint8_t)prot};
-    be.mapcount[frame]++;
-    return 0;
-}
-
-static int b_unmap(void *ctx, void *space, uint64_t va)
-{
-    (void)ctx;
-    mmu_pte_t *e = mmu_pte(space, va);
-    bool *stolen = &((mmu_t *)space)->stolen[(va - BASE) / PG];
-    if (!e->frame && *stolen) { /* the client unmapped it already */
-        *stolen = false;
-        return 0;
-    }
-    CHECK(e->frame); /* unmap of nothing */
-    be.mapcount[e->frame]--;
-    memset(e, 0, sizeof(*e));
-    return 0;
-}
-
-static int b_protect(void *ctx, void *space, uint64_t va, uint64_t frame, unsigned prot)
-{
-    (void)ctx;
-    mmu_pte_t *e = mmu_pte(space, va);
-    if (!e->frame && ((mmu_t *)space)->stolen[(va - BASE) / PG])
-        return 0; /* like the kernel: changing the rights of nothing changes nothing */
-    CHECK(e->frame && prot && !(prot & ~PAGER_PROT_ALL));
-    CHECK(e->frame == frame); /* the hook is told the frame it maps */
-    e->prot = (uint8_t)prot;
-    return 0;
-}
-
-static int b_harvest(void *ctx, void *space, uint64_t va, bool *accessed, bool *dirty)
-{
-    (void)ctx;
-    mmu_pte_t *e = mmu_pte(space, va);
-    if (!e->frame && ((mmu_t *)space)->stolen[(va - BASE) / PG]) {
-        *accessed = *dirty = false;
-        return 0;
-    }
-    CHECK(e->frame);
-    *accessed = e->accessed;
-    *dirty = e->dirty;
-    e->accessed = e->dirty = 0;
-    return 0;
-}
-
-/* The bytes of file page (f, p) that the model checks, as first made. */
-static uint8_t file_seed(unsigned f, unsigned p, unsigned slot)
-{
-    return (uint8_t)(0x11 * (f + 1) + 7 * p + 3 * slot + 1);
-}
-
-static bool file_page(uint64_t file, uint64_t off, unsigned *f, unsigned *p)
-{
-    if (file < 1 || file > NFILES || off % PG || off / PG >= FPAGES)
-        return false;
-    *f = (unsigned)file - 1;
-    *p = (unsigned)(off / PG);
-    return true;
-}
-
-static int b_file_read(void *ctx, uint64_t file, uint64_t off, uint64_t frame)
-{
-    (void)ctx;
-    if (inject(&be.fail_io, &be.io_failures))
-        return PAGER_EIO;
-    unsigned f, p;
-    CHECK(file_page(file, off, &f, &p));
-    uint8_t *d = frame_data(frame);
-    if (be.hole[f][p])
-        return PAGER_FILE_HOLE; /* the frame keeps its garbage: the library must zero it */
-    memset(d, 0, PG);
-    for (unsigned i = 0; i < SLOTS; i++)
-        d[i * (PG / SLOTS)] = be.disk[f][p][i];
-    return 0;
-}
-
-static int b_file_write(void *ctx, uint64_t file, uint64_t off, uint64_t frame)
-{
-    (void)ctx;
-    if (inject(&be.fail_write, &be.write_failures))
-        return PAGER_EIO;
-    unsigned f, p;
-    CHECK(file_page(file, off, &f, &p));
-    uint8_t *d = frame_data(frame);
-    for (unsigned i = 0; i < SLOTS; i++)
-        be.disk[f][p][i] = d[i * (PG / SLOTS)];
-    be.hole[f][p] = false; /* written: stored from now on */
-    return 0;
-}
-
-static int b_swap_out(void *ctx, uint64_t slot, uint64_t frame)
-{
-    (void)ctx;
-    if (inject(&be.fail_write, &be.write_failures))
-        return PAGER_EIO;
-    CHECK(slot < be.swap_slots);
-    uint8_t *d = frame_data(frame);
-    for (unsigned i = 0; i < SLOTS; i++)
-        be.swap[slot][i] = d[i * (PG / SLOTS)];
-    be.swap_written[slot] = true;
-    return 0;
-}
-
-static int b_swap_in(void *ctx, uint64_t slot, uint64_t frame)
-{
-    (void)ctx;
-    if (inject(&be.fail_io, &be.io_failures))
-        return PAGER_EIO;
-    CHECK(slot < be.swap_slots && be.swap_written[slot]);
-    uint8_t *d = frame_data(frame);
-    memset(d, 0, PG);
-    for (unsigned i = 0; i < SLOTS; i++)
-        d[i * (PG / SLOTS)] = be.swap[slot][i];
-    return 0;
-}
-
-static const pager_ops_t ops = {
-    .alloc_frame = b_alloc,
-    .free_frame = b_free,
-    .zero_frame = b_zero,
-    .copy_frame = b_copy,
-    .map = b_map,
-    .unmap = b_unmap,
-    .protect = b_protect,
-    .harvest = b_harvest,
-    .file_read = b_file_read,
-    .file_write = b_file_write,
-    .swap_in = b_swap_in,
-    .swap_out = b_swap_out,
-};
+#include "fuzz_pager.h"
 
 /* ---- the model --------------------------------------------------------------------------- */
 
@@ -391,7 +141,7 @@ static void check_all(void)
             CHECK(c->page[i].kind != K_NONE && c->page[i].kind != K_GUARD);
             CHECK(c->page[i].kind != K_STACK || i >= c->stack[c->page[i].stack].limit);
             CHECK(!(e->prot & ~c->page[i].prot)); /* never more rights than the region */
-            uint8_t *d = frame_data(e->frame), *want = model_bytes(c, i);
+            uint8_t *d = fuzz_frame_data(e->frame), *want = model_bytes(c, i);
             for (unsigned s = 0; s < SLOTS; s++)
                 CHECK(d[s * (PG / SLOTS)] == want[s]);
             uint64_t id = identity(c, i);
@@ -544,7 +294,7 @@ static uint8_t *access_page(client_t *c, unsigned i, unsigned slot, pager_access
             e->accessed = 1;
             if (acc == PAGER_ACCESS_WRITE)
                 e->dirty = 1;
-            return &frame_data(e->frame)[slot * (PG / SLOTS)];
+            return &fuzz_frame_data(e->frame)[slot * (PG / SLOTS)];
         }
         /* A translation fault on a page taken behind libpager's back must go to
          * pager_fault_unmapped (pager_fault would answer RETRY forever). */
@@ -871,7 +621,7 @@ static void setup(fuzz_in_t *in)
     for (unsigned f = 0; f < NFILES; f++)
         for (unsigned p = 0; p < FPAGES; p++)
             for (unsigned s = 0; s < SLOTS; s++)
-                files[f][p][s] = be.disk[f][p][s] = file_seed(f, p, s);
+                files[f][p][s] = be.disk[f][p][s] = fuzz_file_seed(f, p, s);
     for (unsigned f = 0; f < NFILES; f++)
         for (unsigned p = 0; p < FPAGES; p++)
             if (holes & 8 && (f * FPAGES + p + holes) % 3 == 0) { /* a sparse file */
@@ -886,7 +636,7 @@ static void setup(fuzz_in_t *in)
                 cfg.zero_page, cfg.page_cache, (unsigned long long)cfg.swap_slots,
                 (unsigned long long)cfg.frame_limit, be.limit, cfg.map_ahead, ahead_max,
                 translation_faults, holes);
-    CHECK(pager_create(&ops, NULL, &cfg, &pager) == 0);
+    CHECK(pager_create(&fuzz_pager_ops, NULL, &cfg, &pager) == 0);
     pager_set_observer(pager, observer, &obs);
     client_t *c = new_client();
     CHECK(pager_space_create(pager, c->mmu, &c->space) == 0);
