@@ -6,6 +6,7 @@
 #include <arch/memlayout.h>
 #include <arch/percpu.h>
 #include <arch/trap_frame.h>
+#include <arch/trap_save.h>
 
 /* Vector kinds passed to trap_entry() in x1; trap.c names them. */
 #define VEC_SYNC   0
@@ -72,11 +73,6 @@ exception_vectors:
 
 /* The same for a system call, with x7 = ESR_EL1 (fastpath.S read it; x7 itself is saved):
  * FAR_EL1 means nothing after an SVC, the frame gets 0. */
-    .macro  save_from_x10_svc
-    save_x10_to_spsr
-    stp     x7, xzr, [sp, #TF_ESR]
-    .endm
-
     .macro  save_from_x10
     save_x10_to_spsr
     mrs     x24, esr_el1
@@ -84,23 +80,6 @@ exception_vectors:
     stp     x24, x25, [sp, #TF_ESR]
     .endm
 
-    .macro  save_x10_to_spsr
-    stp     x10, x11, [sp, #TF_X(10)]
-    stp     x12, x13, [sp, #TF_X(12)]
-    stp     x14, x15, [sp, #TF_X(14)]
-    stp     x16, x17, [sp, #TF_X(16)]
-    stp     x18, x19, [sp, #TF_X(18)]
-    stp     x20, x21, [sp, #TF_X(20)]
-    stp     x22, x23, [sp, #TF_X(22)]
-    stp     x24, x25, [sp, #TF_X(24)]
-    stp     x26, x27, [sp, #TF_X(26)]
-    stp     x28, x29, [sp, #TF_X(28)]
-    mrs     x21, sp_el0
-    stp     x30, x21, [sp, #TF_X(30)]
-    mrs     x22, elr_el1
-    mrs     x23, spsr_el1
-    stp     x22, x23, [sp, #TF_ELR]
-    .endm
 
 /* Synchronous exceptions from EL0 come through fastpath.S, which saves x0-x9 and handles
  * what it can. The rest comes here: a fault or trap (el0_sync_partial), a system call with

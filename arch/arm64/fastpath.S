@@ -29,6 +29,7 @@
  */
 #include <arch/fastpath_offsets.h>
 #include <arch/trap_frame.h>
+#include <arch/trap_save.h>
 
 /* The big kernel lock of an SMP kernel goes here; nothing to do on one CPU. */
     .macro  KERNEL_ENTER_LOCK
@@ -45,25 +46,6 @@
     str     \reg, [x25, #FP_CPU_CUR]
     .endm
 
-/* The part of the frame from x10 on (x0-x9 are saved already), for a system call. */
-    .macro  save_from_x10
-    stp     x10, x11, [sp, #TF_X(10)]
-    stp     x12, x13, [sp, #TF_X(12)]
-    stp     x14, x15, [sp, #TF_X(14)]
-    stp     x16, x17, [sp, #TF_X(16)]
-    stp     x18, x19, [sp, #TF_X(18)]
-    stp     x20, x21, [sp, #TF_X(20)]
-    stp     x22, x23, [sp, #TF_X(22)]
-    stp     x24, x25, [sp, #TF_X(24)]
-    stp     x26, x27, [sp, #TF_X(26)]
-    stp     x28, x29, [sp, #TF_X(28)]
-    mrs     x21, sp_el0
-    stp     x30, x21, [sp, #TF_X(30)]
-    mrs     x22, elr_el1
-    mrs     x23, spsr_el1
-    stp     x22, x23, [sp, #TF_ELR]
-    stp     x7, xzr, [sp, #TF_ESR]          /* x7 = ESR_EL1; FAR means nothing after an SVC */
-    .endm
 
 /* x13 = the endpoint named by handle w0 in space x10's table with right \bit, x12 = its
  * badge; otherwise to \fail. Uses x11, x14. handle_find() in C. */
@@ -217,7 +199,7 @@ fastpath_el0_sync:
     and     w9, w1, #0xffff
     cmp     w9, #FP_MSG_REG_WORDS
     b.hi    el0_svc_partial                 /* handles, more than 4 words or junk bits */
-    save_from_x10
+    save_from_x10_svc
     current_load x9
     ldr     x10, [x25, #FP_CPU_ZOMBIE]
     cbnz    x10, .Ldecline                  /* a dead thread's stack is freed on the way out */
@@ -257,7 +239,7 @@ fastpath_el0_sync:
     and     w9, w1, #0xffff
     cmp     w9, #FP_MSG_REG_WORDS
     b.hi    el0_svc_partial                 /* handles, more than 4 words or junk bits */
-    save_from_x10
+    save_from_x10_svc
     current_load x9
     ldr     x10, [x25, #FP_CPU_ZOMBIE]
     cbnz    x10, .Ldecline
