@@ -10,7 +10,12 @@
  */
 #include <arch/context.h>
 #include <arch/fastpath_offsets.h>
+#include <arch/fault_decode.h>
+#include <arch/memlayout.h>
+#include <arch/pte.h>
+#include <arch/vspace.h>
 #include <faultline/errors.h>
+#include <faultline/fault.h>
 #include <faultline/ipc.h>
 #include <faultline/syscall.h>
 #include <kernel/asid.h>
@@ -22,13 +27,23 @@
 #include <stddef.h>
 
 uint8_t fastpath_mode = FP_MODE_ASM;
+static bool report_counts; /* fl.fastpath= was given: fastpath_report() prints */
 
 extern uint8_t fastpath_calls[FL_SYS_COUNT]; /* arch/arm64/fastpath.S */
+
+/* What the assembly fault path (fastpath.S) reads, filled here from the C code it stands for:
+ * whether it runs, the fault message's info word for each abort it may forward
+ * (fault_fast_table), and the level-3 entry a map reply of one page writes for each of
+ * FL_PROT_READ and FL_PROT_READ | FL_PROT_WRITE (vspace_leaf, without the address). */
+uint8_t fastpath_faults;
+uint32_t fastpath_fault_info[FAULT_FAST_ENTRIES];
+uint64_t fastpath_leaf_bits[4];
 
 void fastpath_init(const char *bootargs)
 {
     char v[8];
     if (bootargs_get(bootargs, "fl.fastpath", v, sizeof(v))) {
+        report_counts = true;
         if (v[0] == 'o' && v[1] == 'f') /* off */
             fastpath_mode = FP_MODE_OFF;
         else if (v[0] == 'c' && !v[1])
@@ -46,10 +61,27 @@ void fastpath_init(const char *bootargs)
         fastpath_calls[FL_SYS_HANDLE_INFO] = FP_CALL_LEAF;
         fastpath_calls[FL_SYS_CALL] = FP_CALL_CALL;
         fastpath_calls[FL_SYS_REPLY_RECV] = FP_CALL_REPLY_RECV;
+        fault_fast_table(fastpath_fault_info);
+        for (unsigned prot = 0; prot < 4; prot++)
+            fastpath_leaf_bits[prot] = vspace_leaf(0, prot | VS_PAGER); /* map_reply()'s */
+        fastpath_faults = 1;
     } else if (fastpath_mode == FP_MODE_C) {
         fastpath_calls[FL_SYS_CALL] = FP_CALL_C;
         fastpath_calls[FL_SYS_REPLY_RECV] = FP_CALL_C;
     }
+}
+
+void fastpath_report(void)
+{
+    uint64_t faults = 0, replies = 0;
+    if (!report_counts)
+        return;
+    for (unsigned i = 0; i < cpus_online; i++) {
+        faults += cpus[i].fast_faults;
+        replies += cpus[i].fast_replies;
+    }
+    printk("fastpath: %lu faults delivered and %lu map replies applied in assembly\n",
+           (unsigned long)faults, (unsigned long)replies);
 }
 
 /* arch/arm64/fastpath.S reads these structures by offset (arch/fastpath_offsets.h). */
@@ -78,6 +110,35 @@ FP_CHECK(offsetof(thread_t, replier), FP_T_REPLIER);
 FP_CHECK(offsetof(thread_t, tls), FP_T_TLS);
 FP_CHECK(offsetof(thread_t, in_fault), FP_T_IN_FAULT);
 FP_CHECK(sizeof(((thread_t *)0)->in_fault), 1);
+FP_CHECK(offsetof(thread_t, fault_in_syscall), FP_T_IN_FAULT + 1); /* one strh clears both */
+FP_CHECK(sizeof(((thread_t *)0)->fault_in_syscall), 1);
+FP_CHECK(offsetof(thread_t, pager), FP_T_PAGER);
+FP_CHECK(offsetof(thread_t, pager_badge), FP_T_PAGER_BADGE);
+FP_CHECK(offsetof(thread_t, fault_msg), FP_T_FAULT_MSG);
+FP_CHECK(offsetof(thread_t, fault_seq), FP_T_FAULT_SEQ);
+FP_CHECK(sizeof(((thread_t *)0)->fault_seq), 4);
+FP_CHECK(offsetof(thread_t, settled), FP_T_SETTLED);
+FP_CHECK(offsetof(thread_t, id), FP_T_ID);
+FP_CHECK(sizeof(((thread_t *)0)->id), 4);
+FP_CHECK(offsetof(endpoint_t, deadline), FP_EP_DEADLINE);
+FP_CHECK(offsetof(cpu_t, fast_faults), FP_CPU_FAST_FAULTS);
+FP_CHECK(offsetof(cpu_t, fast_replies), FP_CPU_FAST_REPLIES);
+FP_CHECK(USER_TOP, 1UL << FP_USER_TOP_SHIFT);
+FP_CHECK(LINEAR_BASE, (uint64_t)FP_LINEAR_BASE_HI << 48);
+FP_CHECK(PTE_ADDR_MASK, FP_PTE_ADDR_MASK);
+FP_CHECK(PTE_VALID, 1UL << FP_PTE_VALID_BIT);
+FP_CHECK(PTE_AP_EL0, 1UL << FP_PTE_AP_EL0_BIT);
+FP_CHECK(PTE_AP_RO, 1UL << FP_PTE_AP_RO_BIT);
+FP_CHECK(PTE_UXN, 1UL << FP_PTE_UXN_BIT);
+FP_CHECK(PTE_SW_NOREF, 1UL << FP_PTE_SW_NOREF_BIT);
+FP_CHECK(PTE_ATTRIDX(7), FP_PTE_ATTRIDX_MASK);
+FP_CHECK(FL_TAG(FL_LABEL_PAGE_FAULT, 4, 0), FP_TAG_PAGE_FAULT);
+FP_CHECK(FL_TAG(FL_FAULT_REPLY_MAP, 4, 0), FP_TAG_REPLY_MAP);
+FP_CHECK(FL_PROT_READ, 1);
+FP_CHECK(FL_PROT_WRITE, 1u << FP_PROT_WRITE_BIT);
+FP_CHECK(FL_FAULT_WRITE, FP_FAULT_WRITE);
+FP_CHECK(FL_FAULT_EXEC, FP_FAULT_EXEC);
+FP_CHECK(FAULT_FAST_MUST_BE_ZERO, FP_ESR_MUST_BE_ZERO);
 FP_CHECK(offsetof(space_t, root), FP_S_ROOT);
 FP_CHECK(offsetof(space_t, asid_ctx), FP_S_ASID_CTX);
 FP_CHECK(offsetof(space_t, handles), FP_S_HANDLES);

@@ -11,6 +11,7 @@
 #include <faultline/errors.h>
 #include <faultline/ipc.h>
 #include <faultline/syscall.h>
+#include <kernel/fastpath.h>
 #include <kernel/boot.h>
 #include <kernel/checked.h>
 #include <kernel/asid.h>
@@ -70,6 +71,7 @@ static long sys_system_exit(trap_frame_t *tf)
         return err;
     if (p != pool_root())
         return FL_EPERM;
+    fastpath_report();
     printk("faultline: system exit requested with status %d after %lu timer ticks\n", (int)tf->x[0],
            (unsigned long)arch_timer_ticks());
     arch_halt((int)tf->x[0]);

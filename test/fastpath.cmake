@@ -22,3 +22,26 @@ fl_qemu_test(qemu_faults_fastpath_off_1 --gic 3 --cpu max --initrd ${FL_INITRD} 
 fl_qemu_test(qemu_faults_fastpath_off_2 --gic 3 --cpu max --initrd ${FL_INITRD} --exit 0 --timeout 100
   --append "fl.fastpath=off fl.test=pf_stale_reply,pf_pager_dies,pf_ep_closed,pf_syscall,pf_exceptions,pf_fpu"
   --expect "TESTS DONE: [0-9]+ passed, 0 failed")
+
+# The assembly fault path (fastpath.S: a fault forwarded to a waiting pager thread, a one-page
+# map reply applied) against the C paths: the fault tests check every field of every fault
+# message and every reply's effect, so they pass on each path only if the paths agree. The
+# kernel's count at exit shows which path ran: the assembly one takes faults and replies (and
+# declines the rest: several pages, execute rights, an atomic's read half, a kernel address,
+# a pager not waiting, a deadline), the C-only and general paths take none.
+set(fl_fault_tests_1 "pf_levels,pf_permission,pf_atomic,pf_harvest,pf_map_resume,pf_map_ahead,pf_resume")
+set(fl_fault_tests_2 "pf_fail,pf_garbage,pf_stale_reply,pf_kernel_address,pf_syscall,pf_exceptions,pp_deadline")
+set(fl_fault_replies_1 "[1-9][0-9]*") # pf_map_resume's; the second part's replies are all C's
+set(fl_fault_replies_2 "0")
+foreach(part 1 2)
+  fl_qemu_test(qemu_fastpath_faults_on_${part} --gic 3 --cpu cortex-a57 --initrd ${FL_INITRD}
+    --exit 0 --timeout 100 --append "fl.fastpath=on fl.test=${fl_fault_tests_${part}}"
+    --expect "TESTS DONE: 7 passed, 0 failed"
+    --expect "fastpath: [1-9][0-9]* faults delivered and ${fl_fault_replies_${part}} map replies applied in assembly")
+  foreach(mode c off)
+    fl_qemu_test(qemu_fastpath_faults_${mode}_${part} --gic 3 --cpu cortex-a57 --initrd ${FL_INITRD}
+      --exit 0 --timeout 100 --append "fl.fastpath=${mode} fl.test=${fl_fault_tests_${part}}"
+      --expect "TESTS DONE: 7 passed, 0 failed"
+      --expect "fastpath: 0 faults delivered and 0 map replies applied in assembly")
+  endforeach()
+endforeach()

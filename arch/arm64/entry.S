@@ -85,7 +85,7 @@ exception_vectors:
  * what it can. The rest comes here: a fault or trap (el0_sync_partial), a system call with
  * x0-x9 saved (el0_svc_partial) or with the whole frame saved (el0_svc_full). Each goes to C
  * and back through the scheduler only when it has something to do. */
-    .globl  el0_svc_partial, el0_svc_full, el0_sync_partial, el0_svc_partial_c
+    .globl  el0_svc_partial, el0_svc_full, el0_sync_partial, el0_sync_full, el0_svc_partial_c
 el0_svc_partial_c:
     save_from_x10_svc
     mov     x0, sp
@@ -109,6 +109,7 @@ el0_svc_partial:
 
 el0_sync_partial:
     save_from_x10
+el0_sync_full:                              /* fastpath.S: the whole frame is saved */
     mov     x0, sp
     stp     x29, x22, [sp, #-16]!           /* frame record: backtraces cross into EL0 code */
     mov     x29, sp

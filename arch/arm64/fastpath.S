@@ -110,6 +110,46 @@
 1:
     .endm
 
+/* \out = the level-3 entry for user address \va in the tables at physical address \root,
+ * \slot = its address (kernel VA); to \absent when a level 0-2 entry is not valid. walk() in
+ * arch/arm64/vspace.c, without the allocation. Uses x14, x15. */
+    .macro  walk_leaf root, va, out, slot, absent
+    ubfx    x14, \va, #39, #9
+    orr     x15, \root, #(FP_LINEAR_BASE_HI << 48)   /* arch_phys_to_virt: PAs < 2^48 */
+    ldr     \out, [x15, x14, lsl #3]
+    tbz     \out, #FP_PTE_VALID_BIT, \absent
+    and     x15, \out, #FP_PTE_ADDR_MASK
+    orr     x15, x15, #(FP_LINEAR_BASE_HI << 48)
+    ubfx    x14, \va, #30, #9
+    ldr     \out, [x15, x14, lsl #3]
+    tbz     \out, #FP_PTE_VALID_BIT, \absent
+    and     x15, \out, #FP_PTE_ADDR_MASK
+    orr     x15, x15, #(FP_LINEAR_BASE_HI << 48)
+    ubfx    x14, \va, #21, #9
+    ldr     \out, [x15, x14, lsl #3]
+    tbz     \out, #FP_PTE_VALID_BIT, \absent
+    and     x15, \out, #FP_PTE_ADDR_MASK
+    orr     x15, x15, #(FP_LINEAR_BASE_HI << 48)
+    ubfx    x14, \va, #12, #9
+    add     \slot, x15, x14, lsl #3
+    ldr     \out, [\slot]
+    .endm
+
+/* Takes thread \t (x17) off the head of endpoint x13's receive queue. Uses x14, x15. */
+    .macro  dequeue_receiver
+    ldr     x14, [x17, #FP_T_QNEXT]
+    cmp     x14, x17
+    b.ne    1f
+    str     xzr, [x13, #FP_EP_RECEIVERS]
+    b       2f
+1:  ldr     x15, [x17, #FP_T_QPREV]
+    str     x14, [x15, #FP_T_QNEXT]
+    str     x15, [x14, #FP_T_QPREV]
+    str     x14, [x13, #FP_EP_RECEIVERS]
+2:  stp     xzr, xzr, [x17, #FP_T_QNEXT]
+    str     xzr, [x17, #FP_T_EP]
+    .endm
+
 /* The message in x1 (tag, words at most 4) and x2-x5 into the frame at \to, as the receiver
  * sees it: x0 = 0, x1 = tag, the words (0 beyond the count: nothing of the sender leaks),
  * x6 = \badge, x7 = x8 = 0 (a fault message's SP and thread id). copy_message() in C. Uses
@@ -150,7 +190,7 @@ fastpath_el0_sync:
     mrs     x7, esr_el1                     /* x7 is saved; the frame gets ESR from it */
     lsr     x9, x7, #26
     cmp     x9, #0x15                       /* EC: SVC from AArch64 */
-    b.ne    el0_sync_partial                /* a fault or a trap: entry.S, trap.c */
+    b.ne    .Lnot_svc
     cmp     x8, #FP_SYS_COUNT
     b.hs    .Lunknown
     adr     x9, fastpath_calls              /* what to do with each call number */
@@ -214,17 +254,7 @@ fastpath_el0_sync:
     may_run x17, .Ldecline
     space_ready x17, .Ldecline
     /* Committed. Take r (x17) off the head of the receive queue. */
-    ldr     x14, [x17, #FP_T_QNEXT]
-    cmp     x14, x17
-    b.ne    1f
-    str     xzr, [x13, #FP_EP_RECEIVERS]
-    b       2f
-1:  ldr     x15, [x17, #FP_T_QPREV]
-    str     x14, [x15, #FP_T_QNEXT]
-    str     x15, [x14, #FP_T_QPREV]
-    str     x14, [x13, #FP_EP_RECEIVERS]
-2:  stp     xzr, xzr, [x17, #FP_T_QNEXT]
-    str     xzr, [x17, #FP_T_EP]
+    dequeue_receiver
     ldr     x20, [x17, #FP_T_TF]
     copy_message x20, x12
     str     x9, [x17, #FP_T_REPLY_TO]
@@ -284,12 +314,77 @@ fastpath_el0_sync:
     str     x9, [x14, #FP_T_QPREV]
     b       .Lswitch
 
-/* The caller x17 waits on a fault: the reply maps and/or resumes it. fault_apply() in C does
- * the reply (the same code as the C paths: the checks, the pinning of a same-space source
- * frame, the map), through fastpath_fault_reply(); when the client goes on (resume) this
- * thread receives and the client runs, as above. Otherwise C goes on to the receive. */
+/* The caller x17 waits on a fault: the reply maps and/or resumes it. The common reply, one
+ * page into another space where nothing is mapped yet, is done here; fault_apply() in C does
+ * every other (the same code as the C paths: the checks, the pinning of a same-space source
+ * frame, replacing a mapping, several pages, execute rights), through fastpath_fault_reply().
+ * When the client goes on (resume) this thread receives and the client runs, as above.
+ * Otherwise C goes on to the receive. */
 .Lfault_reply:
     space_ready x17, .Ldecline
+    /* fault_reply_check(): the map label with 4 words, one page, R or RW, both addresses
+     * page-aligned user addresses. */
+    movz    x14, #(FP_TAG_REPLY_MAP & 0xffff)
+    movk    x14, #(FP_TAG_REPLY_MAP >> 16), lsl #16
+    cmp     x1, x14
+    b.ne    .Lfault_reply_c
+    cmp     x4, #1
+    b.ne    .Lfault_reply_c
+    cmp     x5, #1                          /* FL_PROT_READ */
+    ccmp    x5, #3, #4, ne                  /* or FL_PROT_READ | FL_PROT_WRITE */
+    b.ne    .Lfault_reply_c
+    orr     x14, x2, x3
+    tst     x14, #0xfff
+    b.ne    .Lfault_reply_c
+    lsr     x14, x14, #FP_USER_TOP_SHIFT
+    cbnz    x14, .Lfault_reply_c
+    /* map_reply(): into another space (a reply into its own needs the pinning) ... */
+    ldr     x10, [x9, #FP_T_SPACE]
+    ldr     x11, [x17, #FP_T_SPACE]
+    cmp     x10, x11
+    b.eq    .Lfault_reply_c
+    /* ... of a counted Normal-memory page the pager maps with at least the rights given ... */
+    ldr     x10, [x10, #FP_S_ROOT]
+    walk_leaf x10, x3, x12, x16, .Lfault_reply_c
+    tbz     x12, #FP_PTE_VALID_BIT, .Lfault_reply_c
+    tbnz    x12, #FP_PTE_SW_NOREF_BIT, .Lfault_reply_c
+    tst     x12, #FP_PTE_ATTRIDX_MASK
+    b.ne    .Lfault_reply_c
+    tbz     x5, #FP_PROT_WRITE_BIT, 1f
+    tbnz    x12, #FP_PTE_AP_RO_BIT, .Lfault_reply_c
+    /* ... at an address whose tables exist and whose entry is not valid (space_map_frame(),
+     * vspace_map(): no table to allocate, nothing to break or unreference, no TLB entry). */
+1:  ldr     x10, [x11, #FP_S_ROOT]
+    walk_leaf x10, x2, x11, x22, .Lfault_reply_c
+    tbnz    x11, #FP_PTE_VALID_BIT, .Lfault_reply_c
+    /* Committed once page_ref() (C) takes the mapping's reference on the frame. */
+    mov     x19, x9
+    mov     x20, x13
+    mov     x21, x17
+    and     x23, x12, #FP_PTE_ADDR_MASK
+    mov     x24, x5
+    mov     x0, x23
+    bl      page_ref
+    mov     x9, x19
+    mov     x13, x20
+    mov     x17, x21
+    cbz     w0, .Lfault_reply_c             /* the count is full: C fails the reply alike */
+    adrp    x14, fastpath_leaf_bits
+    add     x14, x14, :lo12:fastpath_leaf_bits
+    ldr     x14, [x14, x24, lsl #3]
+    orr     x14, x14, x23
+    str     x14, [x22]                      /* single-copy atomic (vspace.c pte_write) */
+    dsb     ishst                           /* no TLB entry to drop: it was not valid */
+    isb
+    strh    wzr, [x17, #FP_T_IN_FAULT]      /* in_fault, fault_in_syscall: it runs again */
+    str     xzr, [x9, #FP_T_REPLY_TO]
+    str     xzr, [x17, #FP_T_REPLIER]
+    ldr     x14, [x25, #FP_CPU_FAST_REPLIES]
+    add     x14, x14, #1
+    str     x14, [x25, #FP_CPU_FAST_REPLIES]
+    b       .Lqueue_self
+
+.Lfault_reply_c:
     mov     x19, x9
     mov     x20, x13
     mov     x21, x17
@@ -301,6 +396,120 @@ fastpath_el0_sync:
     mov     x17, x21
     cbz     w0, el0_svc_full                /* not resumed: ipc.c receives (no reply owed now) */
     b       .Lqueue_self
+
+/* A data or instruction abort from EL0 (anything else goes to entry.S), x7 = ESR, x9 = EC.
+ * A translation or permission fault a pager resolves (fault_fast_table() in C says which),
+ * for a thread whose pager has a thread waiting that may run now, goes to that thread here,
+ * exactly as fault_handle() and fastpath_fault() in C would send it. Anything else (the
+ * kernel settles it, no pager or nobody waiting, a deadline to arm, an atomic's read half,
+ * a kernel address) is declined to fault_handle() with the whole frame saved. */
+.Lnot_svc:
+    cmp     x9, #0x24                       /* data abort from a lower EL */
+    b.eq    1f
+    cmp     x9, #0x20                       /* instruction abort from a lower EL */
+    b.ne    el0_sync_partial                /* a trap: entry.S, trap.c */
+1:  adrp    x8, fastpath_faults
+    ldrb    w8, [x8, :lo12:fastpath_faults]
+    cbz     w8, el0_sync_partial            /* fl.fastpath=c or off */
+    tst     x7, #FP_ESR_MUST_BE_ZERO
+    b.ne    el0_sync_partial
+    save_x10_to_spsr                        /* x21 = SP_EL0, x22 = ELR */
+    mrs     x24, far_el1
+    stp     x7, x24, [sp, #TF_ESR]
+    mov     x27, x7
+    lsr     x10, x24, #FP_USER_TOP_SHIFT
+    cbnz    x10, .Lfault_decline            /* a kernel address: reported in C */
+    and     x10, x7, #0x7f                  /* FAULT_FAST_INDEX: WnR, status code, EC */
+    cmp     x9, #0x20
+    b.ne    1f
+    orr     x10, x10, #0x80
+1:  adrp    x11, fastpath_fault_info
+    add     x11, x11, :lo12:fastpath_fault_info
+    ldr     w26, [x11, x10, lsl #2]         /* FL_FAULT_INFO without the sequence number */
+    cbz     w26, .Lfault_decline
+    tst     x10, #0xc0
+    b.ne    2f
+    /* A read: fault_handle() looks at the instruction (the read half of an atomic is
+     * reported as a write). Through the same two functions; a failed peek is declined. */
+    sub     sp, sp, #16
+    mov     x0, sp
+    mov     x1, x22
+    bl      arch_peek_user32
+    ldr     w1, [sp]
+    add     sp, sp, #16
+    cbnz    x0, .Lfault_decline
+    mov     w0, w1
+    bl      insn_is_atomic_rmw
+    cbnz    w0, .Lfault_decline
+2:  current_load x9
+    ldr     x10, [x25, #FP_CPU_ZOMBIE]
+    cbnz    x10, .Lfault_decline
+    /* take_receiver() on the thread's pager endpoint, which has no deadline to arm */
+    ldr     x13, [x9, #FP_T_PAGER]
+    cbz     x13, .Lfault_decline
+    ldrb    w14, [x13, #FP_EP_CLOSED]
+    cbnz    w14, .Lfault_decline
+    ldr     x14, [x13, #FP_EP_DEADLINE]
+    cbnz    x14, .Lfault_decline
+    ldr     x17, [x13, #FP_EP_RECEIVERS]
+    cbz     x17, .Lfault_decline
+    ldr     x14, [x17, #FP_T_REPLY_TO]
+    cbnz    x14, .Lfault_decline
+    may_run x17, .Lfault_decline
+    space_ready x17, .Lfault_decline
+    /* settle_locally(): forwarded only if nothing the thread needs is mapped (else a stale
+     * TLB entry may be the cause, and C settles it): no entry, a write to a read-only page,
+     * an instruction fetch from a user page without execute rights. */
+    ldr     x10, [x9, #FP_T_SPACE]
+    ldr     x10, [x10, #FP_S_ROOT]
+    walk_leaf x10, x24, x11, x12, .Lfault_forward
+    tbz     x11, #FP_PTE_VALID_BIT, .Lfault_forward
+    and     w14, w26, #0xff                 /* the access */
+    cmp     w14, #FP_FAULT_WRITE
+    b.ne    3f
+    tbnz    x11, #FP_PTE_AP_RO_BIT, .Lfault_forward
+    b       .Lfault_decline
+3:  cmp     w14, #FP_FAULT_EXEC
+    b.ne    .Lfault_decline                 /* a read of a valid page */
+    tbz     x11, #FP_PTE_AP_EL0_BIT, .Lfault_decline
+    tbnz    x11, #FP_PTE_UXN_BIT, .Lfault_forward
+.Lfault_decline:
+    b       el0_sync_full
+
+/* Committed: the message (set_message()), then fastpath_fault(): the pager thread x17 gets
+ * it in x1-x8, this thread waits for the reply. */
+.Lfault_forward:
+    stp     xzr, xzr, [x9, #FP_T_SETTLED]   /* forwarded: no settled fault to remember */
+    str     xzr, [x9, #FP_T_SETTLED + 16]
+    ldr     w14, [x9, #FP_T_FAULT_SEQ]
+    add     w14, w14, #1
+    str     w14, [x9, #FP_T_FAULT_SEQ]
+    orr     x26, x26, x14, lsl #32
+    movz    x15, #(FP_TAG_PAGE_FAULT & 0xffff)
+    movk    x15, #(FP_TAG_PAGE_FAULT >> 16), lsl #16
+    add     x16, x9, #FP_T_FAULT_MSG
+    stp     x15, x24, [x16]                 /* tag, address */
+    stp     x22, x27, [x16, #16]            /* PC, ESR */
+    stp     x26, x21, [x16, #32]            /* info, SP */
+    mov     w14, #1
+    strb    w14, [x9, #FP_T_IN_FAULT]
+    dequeue_receiver
+    ldr     x20, [x17, #FP_T_TF]
+    stp     xzr, x15, [x20, #TF_X(0)]
+    stp     x24, x22, [x20, #TF_X(2)]
+    stp     x27, x26, [x20, #TF_X(4)]
+    ldr     x14, [x9, #FP_T_PAGER_BADGE]
+    stp     x14, x21, [x20, #TF_X(6)]
+    ldr     w14, [x9, #FP_T_ID]
+    str     x14, [x20, #TF_X(8)]
+    str     x9, [x17, #FP_T_REPLY_TO]
+    str     x17, [x9, #FP_T_REPLIER]
+    mov     w14, #FP_TS_REPLY
+    str     w14, [x9, #FP_T_STATE]
+    ldr     x14, [x25, #FP_CPU_FAST_FAULTS]
+    add     x14, x14, #1
+    str     x14, [x25, #FP_CPU_FAST_FAULTS]
+    b       .Lswitch
 
 /* Switch from the current thread x9 (blocked, frame at sp) to x17 and return to its user
  * context through its frame. switch_user() in C. */

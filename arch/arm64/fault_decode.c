@@ -105,3 +105,31 @@ fault_settle_t fault_settle(const fault_decoded_t *d, uint64_t pc, bool mapped, 
         last[i] = what == FAULT_FORWARD ? 0 : key[i];
     return what;
 }
+
+/* The info word for an abort the fast path may forward (fault_decode.h), or 0. */
+static uint32_t fast_info(uint64_t esr)
+{
+    esr_info_t e;
+    fault_decoded_t d;
+    esr_decode(esr, &e);
+    fault_decode(&e, FL_PAGE_SIZE, false, 0, &d);
+    if (!d.is_memory || !d.to_pager || d.fsc_class != ESR_FSC_MAPPING ||
+        !(d.flags & FL_FAULT_FAR_VALID) ||
+        (d.kind != FL_FAULT_TRANSLATION && d.kind != FL_FAULT_PERMISSION))
+        return 0;
+    return (uint32_t)FL_FAULT_INFO(d.access, d.kind, d.level, d.flags, 0);
+}
+
+void fault_fast_table(uint32_t table[FAULT_FAST_ENTRIES])
+{
+    for (unsigned i = 0; i < FAULT_FAST_ENTRIES; i++) {
+        uint64_t ec = (i & 0x80) ? 0x20 : 0x24; /* instruction or data abort from EL0 */
+        uint64_t esr = ec << 26 | (i & 0x7f);
+        uint32_t info = fast_info(esr);
+        /* Only where no ignored bit changes the decode. */
+        if (info != fast_info(esr | FAULT_FAST_IGNORED_BITS) ||
+            info != fast_info(esr | (1UL << 25)) || info != fast_info(esr | (1UL << 24)))
+            info = 0;
+        table[i] = info;
+    }
+}

@@ -8,9 +8,7 @@
 #include <faultline/errors.h>
 #include <faultline/types.h>
 
-#define PTE_SW_NOREF (1UL << 55) /* software bit: frame not reference-counted */
-#define PTE_SW_PAGER (1UL << 56) /* software bit: VS_PAGER, a pager-managed page */
-#define CACHE_LINE   64
+#define CACHE_LINE 64
 
 /* Other CPUs' table walkers read entries without any lock: every entry is written with one
  * single-copy-atomic 64-bit store (Arm ARM B2.2.1), never torn or merged by the compiler. */
@@ -93,18 +91,24 @@ static void sync_icache(uint64_t pa)
     __asm__ volatile("dsb ish\n ic ialluis\n dsb ish\n isb" ::: "memory");
 }
 
+uint64_t vspace_leaf(uint64_t pa, unsigned flags)
+{
+    pte_t pte = pte_make_leaf(pa, 3, to_pte_prot(flags),
+                              (flags & VS_DEVICE) ? PTE_MEM_DEVICE : PTE_MEM_NORMAL);
+    if (flags & VS_NOREF)
+        pte |= PTE_SW_NOREF;
+    if (flags & VS_PAGER)
+        pte |= PTE_SW_PAGER;
+    return pte;
+}
+
 int vspace_map(uint64_t root, uint16_t asid, uint64_t va, uint64_t pa, unsigned flags,
                vs_table_alloc_t alloc, void *ctx, vs_mapping_t *old)
 {
     pte_t *slot = walk(root, va, alloc, ctx);
     if (!slot)
         return FL_ENOMEM;
-    pte_t new_pte = pte_make_leaf(pa, 3, to_pte_prot(flags),
-                                  (flags & VS_DEVICE) ? PTE_MEM_DEVICE : PTE_MEM_NORMAL);
-    if (flags & VS_NOREF)
-        new_pte |= PTE_SW_NOREF;
-    if (flags & VS_PAGER)
-        new_pte |= PTE_SW_PAGER;
+    pte_t new_pte = vspace_leaf(pa, flags);
     pte_t prev = *slot;
     describe(prev, old);
     if ((flags & FL_PROT_EXEC) && !(flags & VS_DEVICE))

@@ -140,6 +140,9 @@ int main(void)
         (B.iters + BENCH_MAP_AHEAD - 1) & ~(BENCH_MAP_AHEAD - 1); /* whole map-ahead windows */
     B.batches = bootarg_uint("bench.batches", 9, 1, BENCH_MAX_BATCHES);
     B.scale = bootarg_uint("bench.scale", 5, 0, 6);
+    /* Which groups of rows run (bits: 1 syscall, 2 IPC, 4 map/unmap, 8 faults, 16 reference
+     * pager, 32 swap): a subset keeps an instruction trace of the boot small. */
+    unsigned groups = bootarg_uint("bench.groups", 63, 1, 63);
 
     /* Memory first, before the benchmark allocates anything (the kernel printed its own
      * "frames:" line right after building the allocator). */
@@ -153,12 +156,18 @@ int main(void)
     printf("BENCH_INFO iters %u batches %u scale %u\n", B.iters, B.batches, B.scale);
 
     if (start_server(&srv) == 0) {
-        bench_rows_syscall();
-        bench_rows_ipc();
-        bench_rows_vm();
-        bench_rows_fault();
-        bench_rows_ref(); /* before swap_in, whose I/O shifts where later timer ticks land */
-        bench_rows_swap();
+        if (groups & 1)
+            bench_rows_syscall();
+        if (groups & 2)
+            bench_rows_ipc();
+        if (groups & 4)
+            bench_rows_vm();
+        if (groups & 8)
+            bench_rows_fault();
+        if (groups & 16)
+            bench_rows_ref(); /* before swap_in, whose I/O shifts where later ticks land */
+        if (groups & 32)
+            bench_rows_swap();
         long r = bench_ctl(BENCH_QUIT, 0, 0, 0);
         if (r < 0)
             bench_fail("teardown", "quit", r);

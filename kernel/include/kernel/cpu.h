@@ -28,6 +28,7 @@ typedef struct cpu {
     uint32_t runq_bits;                      /* shared: bit p: runq[p] is not empty */
     struct thread *runq[CPU_PRIORITIES];     /* shared: ready threads, circular lists */
     volatile uint32_t stall_seq, stall_done; /* stall handshake (bkl.c) */
+    uint64_t fast_faults, fast_replies;      /* faults and map replies fastpath.S did alone */
 } __attribute__((aligned(64))) cpu_t;
 
 extern cpu_t cpus[MAX_CPUS];

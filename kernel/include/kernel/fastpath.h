@@ -20,6 +20,9 @@ void fastpath_fault(struct endpoint *ep, uint64_t badge);
  * everything; the reference the fast paths are tested against). */
 extern uint8_t fastpath_mode;
 void fastpath_init(const char *bootargs);
+/* When fl.fastpath= was given: prints how many faults and map replies fastpath.S did alone
+ * (the tests' evidence that it runs; the system-exit call prints it). */
+void fastpath_report(void);
 
 struct thread;
 /* For the assembly fast path: pager's REPLY_RECV answers client's fault. Does the reply

@@ -8,20 +8,26 @@
 #define ARCH_FASTPATH_OFFSETS_H
 
 /* thread_t */
-#define FP_T_CTX_LR   112 /* ctx.lr, with ctx.sp right after it */
-#define FP_T_CTX_SP   120
-#define FP_T_TF       128
-#define FP_T_SPACE    176
-#define FP_T_STATE    192 /* 32-bit enum */
-#define FP_T_PRIO     196 /* 32-bit */
-#define FP_T_SLICE    200 /* 32-bit */
-#define FP_T_QNEXT    208 /* qprev right after it */
-#define FP_T_QPREV    216
-#define FP_T_EP       224
-#define FP_T_REPLY_TO 256
-#define FP_T_REPLIER  264
-#define FP_T_TLS      272
-#define FP_T_IN_FAULT 328 /* bool */
+#define FP_T_CTX_LR      112 /* ctx.lr, with ctx.sp right after it */
+#define FP_T_CTX_SP      120
+#define FP_T_TF          128
+#define FP_T_SPACE       176
+#define FP_T_STATE       192 /* 32-bit enum */
+#define FP_T_PRIO        196 /* 32-bit */
+#define FP_T_SLICE       200 /* 32-bit */
+#define FP_T_QNEXT       208 /* qprev right after it */
+#define FP_T_QPREV       216
+#define FP_T_EP          224
+#define FP_T_REPLY_TO    256
+#define FP_T_REPLIER     264
+#define FP_T_TLS         272
+#define FP_T_ID          288 /* 32-bit */
+#define FP_T_PAGER       296
+#define FP_T_PAGER_BADGE 312
+#define FP_T_IN_FAULT    328 /* bool, fault_in_syscall (bool) right after it */
+#define FP_T_FAULT_MSG   336 /* uint64_t[6] */
+#define FP_T_FAULT_SEQ   384 /* 32-bit */
+#define FP_T_SETTLED     448 /* uint64_t[3] */
 
 /* space_t */
 #define FP_S_ROOT     24
@@ -42,6 +48,7 @@
 #define FP_EP_SENDERS   24
 #define FP_EP_RECEIVERS 32
 #define FP_EP_CLOSED    44 /* bool */
+#define FP_EP_DEADLINE  48
 #define FP_EP_EVENTS    64 /* queued pager events (FL_LABEL_SPACE_ENDED) */
 
 /* asid_alloc_t */
@@ -55,6 +62,8 @@
 #define FP_CPU_ZOMBIE       64
 #define FP_CPU_ACTIVE_SPACE 72
 #define FP_CPU_RUNQ_BITS    84 /* 32-bit */
+#define FP_CPU_FAST_FAULTS  352
+#define FP_CPU_FAST_REPLIES 360
 
 /* thread_state_t values, and the rest */
 #define FP_TS_RUNNING      2
@@ -69,6 +78,23 @@
 #define FP_SYS_CALL        25
 #define FP_SYS_REPLY_RECV  27
 #define FP_SYS_COUNT       47 /* FL_SYS_COUNT: numbers at or above it are unknown */
+
+/* The fault path: memory layout, descriptor bits (arch/pte.h), message tags */
+#define FP_USER_TOP_SHIFT   48     /* USER_TOP = 1 << 48 */
+#define FP_LINEAR_BASE_HI   0xffff /* LINEAR_BASE = 0xffff << 48 */
+#define FP_PTE_ADDR_MASK    0x0000fffffffff000
+#define FP_PTE_VALID_BIT    0
+#define FP_PTE_AP_EL0_BIT   6
+#define FP_PTE_AP_RO_BIT    7
+#define FP_PTE_UXN_BIT      54
+#define FP_PTE_SW_NOREF_BIT 55         /* vspace.c's software bit */
+#define FP_PTE_ATTRIDX_MASK 0x1c       /* AttrIndx; 0 is Normal memory */
+#define FP_TAG_PAGE_FAULT   0xfa010004 /* FL_TAG(FL_LABEL_PAGE_FAULT, 4, 0) */
+#define FP_TAG_REPLY_MAP    0xfa100004 /* FL_TAG(FL_FAULT_REPLY_MAP, 4, 0) */
+#define FP_PROT_WRITE_BIT   1
+#define FP_FAULT_WRITE      1
+#define FP_FAULT_EXEC       2
+#define FP_ESR_MUST_BE_ZERO 0x780 /* FAULT_FAST_MUST_BE_ZERO */
 
 /* fastpath_mode (kernel/fastpath.c): which fast paths run, from fl.fastpath= */
 #define FP_MODE_ASM 0 /* default: this file, then the C fast path for what it declines */

@@ -49,4 +49,21 @@ typedef enum {
 fault_settle_t fault_settle(const fault_decoded_t *d, uint64_t pc, bool mapped, unsigned prot,
                             uint64_t last[3]);
 
+/*
+ * The fast fault path's decoder (arch/arm64/fastpath.S): a table of the fault-message info
+ * word (FL_FAULT_INFO without the sequence number) for each abort from EL0 it may forward
+ * without C, indexed by FAULT_FAST_INDEX(esr). 0 marks an abort it leaves to fault_handle():
+ * anything but a translation or permission fault a pager resolves with FAR valid. The
+ * index covers EC (data or instruction abort from EL0), WnR and the status code; the path
+ * takes only aborts with the bits of FAULT_FAST_MUST_BE_ZERO clear, and the table holds only
+ * entries whose decode does not depend on any other ESR bit (FAULT_FAST_IGNORED_BITS), so an
+ * entry is exactly what esr_decode() and fault_decode() give for every ESR it stands for. A
+ * read (data abort, WnR 0) still needs the atomic check on the instruction.
+ */
+#define FAULT_FAST_ENTRIES      256
+#define FAULT_FAST_MUST_BE_ZERO 0x780UL              /* FnV, EA, CM, S1PTW */
+#define FAULT_FAST_IGNORED_BITS 0xffffffff03fff800UL /* ISS2, IL, ISV..SET */
+#define FAULT_FAST_INDEX(esr)   ((((esr) >> 26 & 0x3f) == 0x20 ? 0x80u : 0u) | (unsigned)((esr)&0x7f))
+void fault_fast_table(uint32_t table[FAULT_FAST_ENTRIES]);
+
 #endif

@@ -38,6 +38,8 @@ typedef enum {
 #define PTE_PXN        (1UL << 53)
 #define PTE_UXN        (1UL << 54)
 #define PTE_ADDR_MASK  0x0000fffffffff000UL
+#define PTE_SW_NOREF   (1UL << 55) /* software bit (vspace.c): frame not reference-counted */
+#define PTE_SW_PAGER   (1UL << 56) /* software bit (vspace.c): VS_PAGER, a pager-managed page */
 
 /* A level-3 page (level 3) or block (levels 1 and 2) mapping pa with prot. */
 pte_t pte_make_leaf(uint64_t pa, unsigned level, unsigned prot, pte_mem_t mem);

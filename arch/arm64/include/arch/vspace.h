@@ -28,6 +28,10 @@ typedef struct {
 /* Returns a zeroed table frame's physical address, or 0. */
 typedef uint64_t (*vs_table_alloc_t)(void *ctx);
 
+/* The level-3 entry vspace_map() writes for pa with prot_flags (the fast fault reply,
+ * fastpath.S, takes its bits from here). */
+uint64_t vspace_leaf(uint64_t pa, unsigned prot_flags);
+
 /* Installs va -> pa (va < USER_TOP, page-aligned). *old gets what was there. FL_ENOMEM when a
  * table cannot be allocated (nothing changed then). */
 int vspace_map(uint64_t root, uint16_t asid, uint64_t va, uint64_t pa, unsigned prot_flags,
