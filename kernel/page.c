@@ -8,7 +8,10 @@
 static uint32_t *refs;
 static uint32_t *owner; /* pool id (pool.h) */
 
-static uint64_t index_of(uint64_t pa)
+/* The first RAM range, where nearly every frame is: its index needs no search. */
+static uint64_t first_base, first_count;
+
+static uint64_t index_of_slow(uint64_t pa)
 {
     uint64_t base = 0;
     for (unsigned i = 0; i < kernel_frames.nranges; i++) {
@@ -18,6 +21,12 @@ static uint64_t index_of(uint64_t pa)
         base += r->count;
     }
     panic("page: %#lx is not managed RAM", (unsigned long)pa);
+}
+
+static inline uint64_t index_of(uint64_t pa)
+{
+    uint64_t i = (pa - first_base) / FRAME_SIZE;
+    return pa >= first_base && i < first_count ? i : index_of_slow(pa);
 }
 
 void page_meta_init(void)
@@ -30,6 +39,10 @@ void page_meta_init(void)
     owner = refs + kernel_frames.total;
     for (uint64_t i = 0; i < kernel_frames.total; i++)
         refs[i] = owner[i] = 0;
+    if (kernel_frames.nranges) {
+        first_base = kernel_frames.range[0].base;
+        first_count = kernel_frames.range[0].count;
+    }
 }
 
 void page_set_owner(uint64_t pa, uint32_t pool_id)

@@ -352,30 +352,55 @@ fastpath_el0_sync:
     b.ne    .Lfault_reply_c
     tbz     x5, #FP_PROT_WRITE_BIT, 1f
     tbnz    x12, #FP_PTE_AP_RO_BIT, .Lfault_reply_c
-    /* ... at an address whose tables exist and whose entry is not valid (space_map_frame(),
-     * vspace_map(): no table to allocate, nothing to break or unreference, no TLB entry). */
+    /* ... at an address whose tables exist (space_map_frame(), vspace_map(): no table to
+     * allocate) and whose entry is not valid or maps another frame (copy-on-write: break
+     * before make, then the old frame's reference goes). The same frame again, with other
+     * rights, is C's (which TLB entries must go depends on the rights). */
 1:  ldr     x10, [x11, #FP_S_ROOT]
     walk_leaf x10, x2, x11, x22, .Lfault_reply_c
-    tbnz    x11, #FP_PTE_VALID_BIT, .Lfault_reply_c
+    and     x23, x12, #FP_PTE_ADDR_MASK     /* the frame */
+    tbz     x11, #FP_PTE_VALID_BIT, 2f
+    and     x14, x11, #FP_PTE_ADDR_MASK
+    cmp     x14, x23
+    b.eq    .Lfault_reply_c
     /* Committed once page_ref() (C) takes the mapping's reference on the frame. */
-    mov     x19, x9
+2:  mov     x19, x9
     mov     x20, x13
     mov     x21, x17
-    and     x23, x12, #FP_PTE_ADDR_MASK
     mov     x24, x5
+    mov     x26, x2
+    mov     x27, x11
     mov     x0, x23
     bl      page_ref
     mov     x9, x19
     mov     x13, x20
     mov     x17, x21
     cbz     w0, .Lfault_reply_c             /* the count is full: C fails the reply alike */
-    adrp    x14, fastpath_leaf_bits
+    tbz     x27, #FP_PTE_VALID_BIT, 3f
+    str     xzr, [x22]                      /* break: no CPU may use the old entry ... */
+    ldr     x14, [x17, #FP_T_SPACE]
+    ldr     x14, [x14, #FP_S_ASID_CTX]
+    lsr     x15, x26, #12
+    bfi     x15, x14, #48, #16              /* the client's ASID (asid_of) */
+    dsb     ishst
+    tlbi    vale1is, x15
+    dsb     ish
+    isb
+3:  adrp    x14, fastpath_leaf_bits         /* ... before make */
     add     x14, x14, :lo12:fastpath_leaf_bits
     ldr     x14, [x14, x24, lsl #3]
     orr     x14, x14, x23
     str     x14, [x22]                      /* single-copy atomic (vspace.c pte_write) */
     dsb     ishst                           /* no TLB entry to drop: it was not valid */
     isb
+    tbz     x27, #FP_PTE_VALID_BIT, 4f
+    tbnz    x27, #FP_PTE_SW_NOREF_BIT, 4f
+    and     x0, x27, #FP_PTE_ADDR_MASK
+    bl      page_unref                      /* the replaced frame; freed if it was the last */
+    mov     x9, x19
+    mov     x13, x20
+    mov     x17, x21
+4:
     strh    wzr, [x17, #FP_T_IN_FAULT]      /* in_fault, fault_in_syscall: it runs again */
     str     xzr, [x9, #FP_T_REPLY_TO]
     str     xzr, [x17, #FP_T_REPLIER]

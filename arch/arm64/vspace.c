@@ -113,12 +113,13 @@ int vspace_map(uint64_t root, uint16_t asid, uint64_t va, uint64_t pa, unsigned 
     describe(prev, old);
     if ((flags & FL_PROT_EXEC) && !(flags & VS_DEVICE))
         sync_icache(pa);
-    if (pte_needs_break_before_make(prev, new_pte, 3)) {
+    bool broken = pte_needs_break_before_make(prev, new_pte, 3);
+    if (broken) {
         pte_write(slot, 0);
         tlbi_page(asid, va); /* broadcast: no CPU keeps the old entry */
     }
     pte_write(slot, new_pte);
-    if (pte_needs_tlb_flush(prev, new_pte))
+    if (!broken && pte_needs_tlb_flush(prev, new_pte)) /* after the break none is left */
         tlbi_page(asid, va);
     else
         dsb(ishst);

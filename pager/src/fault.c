@@ -257,7 +257,7 @@ static pager_bad_reason_t fault_present(pager_space_t *s, const region_t *r, uin
     return PAGER_BAD_NONE;
 }
 
-int fault_decide(pager_space_t *s, uint64_t addr, pager_access_t access, uint64_t sp,
+int fault_decide(pager_space_t *s, uint64_t addr, pager_access_t access, uint64_t sp, bool unmapped,
                  pager_fault_result_t *out)
 {
     unsigned need = need_of(access);
@@ -269,6 +269,11 @@ int fault_decide(pager_space_t *s, uint64_t addr, pager_access_t access, uint64_
     region_t *r = region_find(&s->regions, addr);
     if (!r)
         return bad(s, out, PAGER_BAD_NO_REGION);
+    uint64_t vpn = vpn_of(addr);
+    pte_t *pte = pagetab_lookup(&s->pt, vpn);
+    /* pager_fault_unmapped (remap.c): nothing is mapped there, whatever the record says. */
+    if (unmapped && pte && pte->state != PAGER_PAGE_NONE && pte->prot && !(pte->prot & need))
+        pte->prot = 0; /* the decision maps, never protects */
     if (r->backing == PAGER_BACKING_GUARD)
         return bad(s, out, PAGER_BAD_GUARD);
     bool grow = false;
@@ -286,8 +291,6 @@ int fault_decide(pager_space_t *s, uint64_t addr, pager_access_t access, uint64_
     if (!(r->prot & need))
         return bad(s, out, PAGER_BAD_NO_PERMISSION);
 
-    uint64_t vpn = vpn_of(addr);
-    pte_t *pte = pagetab_lookup(&s->pt, vpn);
     if (pte && pte->prot & need) {
         out->outcome = PAGER_FAULT_RETRY;
         s->stats.retries++;

@@ -220,8 +220,10 @@ int space_release_range(pager_space_t *s, uint64_t lo, uint64_t hi);
 /* Set a mapped page's rights to `prot` (unmap if 0); returns the hook error. */
 int page_set_prot(pager_space_t *s, uint64_t vpn, pte_t *pte, unsigned prot);
 
-/* The decision of pager_fault without the observer and hole accounting (fault.c). */
-int fault_decide(pager_space_t *s, uint64_t addr, pager_access_t access, uint64_t sp,
+/* The decision of pager_fault without the observer and hole accounting (fault.c). unmapped:
+ * the kernel reported nothing mapped at addr (pager_fault_unmapped, remap.c), so a record
+ * without the right the access needs is first made to say so (rights 0). */
+int fault_decide(pager_space_t *s, uint64_t addr, pager_access_t access, uint64_t sp, bool unmapped,
                  pager_fault_result_t *out);
 /* Around every fault decision (observe.c): fault_begin before, fault_end after (reports a
  * hole, calls the observer) returning rc. */

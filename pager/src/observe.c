@@ -47,5 +47,5 @@ int pager_fault(pager_space_t *s, uint64_t addr, pager_access_t access, uint64_t
     if (!s)
         return PAGER_EINVAL;
     fault_begin(s);
-    return fault_end(s, addr, access, out, fault_decide(s, addr, access, sp, out));
+    return fault_end(s, addr, access, out, fault_decide(s, addr, access, sp, false, out));
 }

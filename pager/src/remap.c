@@ -15,14 +15,8 @@ int pager_fault_unmapped(pager_space_t *s, uint64_t addr, pager_access_t access,
 {
     if (!s || !out)
         return PAGER_EINVAL;
-    static const unsigned need[] = {PAGER_PROT_READ, PAGER_PROT_WRITE, PAGER_PROT_EXEC};
-    if ((unsigned)access < sizeof(need) / sizeof(need[0]) && region_find(&s->regions, addr)) {
-        pte_t *pte = pagetab_lookup(&s->pt, vpn_of(addr));
-        if (pte && pte->state != PAGER_PAGE_NONE && pte->prot && !(pte->prot & need[access]))
-            pte->prot = 0; /* nothing is mapped there: the decision maps, never protects */
-    }
     fault_begin(s);
-    int rc = fault_decide(s, addr, access, sp, out);
+    int rc = fault_decide(s, addr, access, sp, true, out);
     if (rc < 0 || out->outcome != PAGER_FAULT_RETRY)
         return fault_end(s, addr, access, out, rc);
     uint64_t vpn = vpn_of(addr);
