@@ -5,7 +5,12 @@
 
 bool insn_is_atomic_rmw(uint32_t insn)
 {
-    /* Encodings from the Arm ARM C4.1 "A64 instruction set encoding", loads and stores. */
+    /* Encodings from the Arm ARM C4.1 "A64 instruction set encoding", loads and stores. Every
+     * form below has 0x08 or 0x38 in bits 29-24; the loads that fault most (immediate
+     * offsets: 0x39, pairs: 0x29, ...) are told apart by that alone. */
+    uint32_t op = insn >> 24 & 0x3f;
+    if (op != 0x08 && op != 0x38)
+        return false;
     if ((insn & 0x3f200c00u) == 0x38200000u)
         return true; /* atomic memory operations: LDADD/LDCLR/LDEOR/LDSET/LD[SU]MAX/MIN, SWP */
     if ((insn & 0x3fa07c00u) == 0x08a07c00u)

@@ -303,6 +303,14 @@ static void fill_info(const region_t *r, pager_region_info_t *out)
     out->stack_low = r->stack_low;
 }
 
+int pager_region_backing(const pager_space_t *s, uint64_t addr)
+{
+    if (!s)
+        return PAGER_EINVAL;
+    const region_t *r = region_find(&s->regions, addr);
+    return r ? (int)r->backing : PAGER_ENOENT;
+}
+
 int pager_region_find(const pager_space_t *s, uint64_t addr, pager_region_info_t *out)
 {
     if (!s || !out)

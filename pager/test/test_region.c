@@ -228,3 +228,22 @@ Test(region, thousands_of_regions)
     client_free(&c);
     env_fini(&e);
 }
+
+Test(region, backing_of_each_region_and_of_none)
+{
+    env_t e;
+    env_init(&e, false);
+    client_t c = client_new(&e);
+    uint64_t a;
+    map_at(&c, BASE, 2 * PG, RW, PAGER_MAP_PRIVATE);
+    cr_assert_eq(pager_map_file(c.space, BASE + 4 * PG, 2 * PG, PAGER_PROT_READ,
+                                PAGER_MAP_PRIVATE | PAGER_MAP_FIXED, 3, 0, &a),
+                 0);
+    cr_assert_eq(pager_region_backing(c.space, BASE + PG + 7), PAGER_BACKING_ANON);
+    cr_assert_eq(pager_region_backing(c.space, BASE + 5 * PG), PAGER_BACKING_FILE);
+    cr_assert_eq(pager_region_backing(c.space, BASE + 3 * PG), PAGER_ENOENT, "the hole");
+    cr_assert_eq(pager_region_backing(c.space, BASE + 6 * PG), PAGER_ENOENT, "past the end");
+    cr_assert_eq(pager_region_backing(NULL, BASE), PAGER_EINVAL);
+    client_free(&c);
+    env_fini(&e);
+}

@@ -69,10 +69,11 @@ bool afile_fault(server_t *srv, client_t *c, const fl_msg_t *m)
     uint64_t page = m->w[0] & ~(uint64_t)(FL_PAGE_SIZE - 1);
     pager_page_info_t pi;
     pager_region_info_t ri;
-    /* The region first: most faults are not in a file, and that answers without the page. */
+    /* The backing first: most faults are not in a file, and that answers without the page. */
     if (!open_ || completing || !c || !(FL_FAULT_FLAGS(m->w[3]) & FL_FAULT_FAR_VALID) ||
-        pager_region_find(c->ps, page, &ri) < 0 || ri.backing != PAGER_BACKING_FILE ||
-        pager_page_info(c->ps, page, &pi) < 0 || pi.state != PAGER_PAGE_NONE)
+        pager_region_backing(c->ps, page) != PAGER_BACKING_FILE ||
+        pager_region_find(c->ps, page, &ri) < 0 || pager_page_info(c->ps, page, &pi) < 0 ||
+        pi.state != PAGER_PAGE_NONE)
         return false;
     uint64_t off = ri.file_offset + (page - ri.start);
     const file_ent_t *f = files_find(srv, ri.file_id);

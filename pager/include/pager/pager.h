@@ -348,6 +348,10 @@ int pager_protect(pager_space_t *space, uint64_t addr, uint64_t length, unsigned
 /* The region containing `addr` (PAGER_ENOENT if none). */
 int pager_region_find(const pager_space_t *space, uint64_t addr, pager_region_info_t *out);
 
+/* The backing (pager_backing_t) of the region containing `addr`, or PAGER_ENOENT if none: the
+ * cheap question a server asks of every fault before it decides how to serve it. */
+int pager_region_backing(const pager_space_t *space, uint64_t addr);
+
 /* The first region ending above `addr` (the one containing it, or the next); for iteration. */
 int pager_region_next(const pager_space_t *space, uint64_t addr, pager_region_info_t *out);
 
