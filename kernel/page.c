@@ -52,21 +52,37 @@ void page_set_owner(uint64_t pa, uint32_t pool_id)
     owner[i] = pool_id;
 }
 
-bool page_ref(uint64_t pa)
+static bool ref_at(uint64_t i)
 {
-    uint64_t i = index_of(pa);
     if (refs[i] == UINT32_MAX)
         return false;
     refs[i]++;
     return true;
 }
 
-void page_unref(uint64_t pa)
+static __attribute__((noinline)) bool ref_slow(uint64_t pa)
 {
-    uint64_t i = index_of(pa);
+    return ref_at(index_of_slow(pa));
+}
+
+bool page_ref(uint64_t pa)
+{
+    uint64_t i = (pa - first_base) / FRAME_SIZE;
+    if (pa < first_base || i >= first_count)
+        return ref_slow(pa); /* a tail call: the common case needs no stack frame */
+    return ref_at(i);
+}
+
+static void unref_at(uint64_t i, uint64_t pa)
+{
     BUG_ON(refs[i] == 0);
     if (--refs[i] == 0)
         pool_frame_free(pool_by_id(owner[i]), pa);
+}
+
+void page_unref(uint64_t pa)
+{
+    unref_at(index_of(pa), pa);
 }
 
 uint32_t page_owner(uint64_t pa)

@@ -455,16 +455,18 @@ fastpath_el0_sync:
     tst     x10, #0xc0
     b.ne    2f
     /* A read: fault_handle() looks at the instruction (the read half of an atomic is
-     * reported as a write). Through the same two functions; a failed peek is declined. */
-    sub     sp, sp, #16
-    mov     x0, sp
-    mov     x1, x22
-    bl      arch_peek_user32
-    ldr     w1, [sp]
-    add     sp, sp, #16
-    cbnz    x0, .Lfault_decline
-    mov     w0, w1
-    bl      insn_is_atomic_rmw
+     * reported as a write). The kernel's own unprivileged read, as arch_peek_user32 (peek.S;
+     * trap.c never forwards a fault here, the exception table resumes at the decline). Only
+     * bits 29-24 of 0x08 or 0x38 can be an atomic (insn_is_atomic_rmw, which decides those). */
+    .globl  fastpath_peek_insn
+fastpath_peek_insn:
+    ldtr    w0, [x22]
+    ubfx    w1, w0, #24, #6
+    cmp     w1, #0x08
+    b.eq    1f
+    cmp     w1, #0x38
+    b.ne    2f
+1:  bl      insn_is_atomic_rmw
     cbnz    w0, .Lfault_decline
 2:  current_load x9
     ldr     x10, [x25, #FP_CPU_ZOMBIE]
@@ -500,6 +502,11 @@ fastpath_el0_sync:
     tbnz    x11, #FP_PTE_UXN_BIT, .Lfault_forward
 .Lfault_decline:
     b       el0_sync_full
+
+    .pushsection __extable, "a"
+    .balign 8
+    .quad   fastpath_peek_insn, .Lfault_decline
+    .popsection
 
 /* Committed: the message (set_message()), then fastpath_fault(): the pager thread x17 gets
  * it in x1-x8, this thread waits for the reply. */
