@@ -206,11 +206,32 @@ fl_page_zero:
     b       memset
     .size fl_page_zero, . - fl_page_zero
 
-/* void fl_page_copy(void *dst, const void *src): both 4 KiB aligned, not overlapping. */
+/* void fl_page_copy(void *dst, const void *src): both 4 KiB aligned, not overlapping. 128
+ * bytes per iteration in x2-x17 (memcpy's loop moves 64: a copy-on-write fault's largest
+ * cost); the loop ends when src reaches the next page boundary. */
     .global fl_page_copy
     .type fl_page_copy, %function
     .balign 16
 fl_page_copy:
-    mov     x2, #4096
-    b       memcpy
+1:  ldp     x2, x3, [x1]
+    ldp     x4, x5, [x1, #16]
+    ldp     x6, x7, [x1, #32]
+    ldp     x8, x9, [x1, #48]
+    ldp     x10, x11, [x1, #64]
+    ldp     x12, x13, [x1, #80]
+    ldp     x14, x15, [x1, #96]
+    ldp     x16, x17, [x1, #112]
+    add     x1, x1, #128
+    stp     x2, x3, [x0]
+    stp     x4, x5, [x0, #16]
+    stp     x6, x7, [x0, #32]
+    stp     x8, x9, [x0, #48]
+    stp     x10, x11, [x0, #64]
+    stp     x12, x13, [x0, #80]
+    stp     x14, x15, [x0, #96]
+    stp     x16, x17, [x0, #112]
+    add     x0, x0, #128
+    tst     x1, #4095
+    b.ne    1b
+    ret
     .size fl_page_copy, . - fl_page_copy

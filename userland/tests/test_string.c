@@ -14,6 +14,7 @@
 static uint8_t src_buf[SPAN], dst_buf[SPAN], ref_buf[SPAN];
 static uint8_t page_a[4096] __attribute__((aligned(4096)));
 static uint8_t page_b[4096] __attribute__((aligned(4096)));
+static uint8_t pages_c[2][4096] __attribute__((aligned(4096)));
 
 static void fill_pattern(uint8_t *p, size_t n, unsigned seed)
 {
@@ -82,5 +83,11 @@ FL_TEST(string_page_helpers)
     for (size_t i = 0; i < sizeof(page_a); i++)
         CHECK(page_a[i] == 0, "fl_page_zero left byte %zu = %u", i, page_a[i]);
     CHECK(page_b[4095] == (uint8_t)(4095 * 131u + 63 + 1), "fl_page_zero wrote past its page");
+    /* The copy stops at its page: the next one keeps its bytes. */
+    memset(pages_c, 0xa5, sizeof(pages_c));
+    fl_page_copy(pages_c[0], page_b);
+    CHECK(memcmp(pages_c[0], page_b, 4096) == 0, "fl_page_copy into pages_c differs");
+    for (size_t i = 0; i < 4096; i++)
+        CHECK(pages_c[1][i] == 0xa5, "fl_page_copy wrote past its page at byte %zu", i);
     return NULL;
 }
