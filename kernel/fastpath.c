@@ -23,6 +23,8 @@
 #include <kernel/fastpath.h>
 #include <kernel/fault.h>
 #include <kernel/ipc.h>
+#include <kernel/frame.h>
+#include <kernel/page.h>
 #include <kernel/printk.h>
 #include <stddef.h>
 
@@ -139,6 +141,11 @@ FP_CHECK(FL_PROT_WRITE, 1u << FP_PROT_WRITE_BIT);
 FP_CHECK(FL_FAULT_WRITE, FP_FAULT_WRITE);
 FP_CHECK(FL_FAULT_EXEC, FP_FAULT_EXEC);
 FP_CHECK(FAULT_FAST_MUST_BE_ZERO, FP_ESR_MUST_BE_ZERO);
+FP_CHECK(offsetof(page_meta_t, first_base), FP_PM_FIRST_BASE);
+FP_CHECK(offsetof(page_meta_t, first_count), FP_PM_FIRST_COUNT);
+FP_CHECK(offsetof(page_meta_t, refs), FP_PM_REFS);
+FP_CHECK(sizeof(*page_meta.refs), 4);
+FP_CHECK(FRAME_SIZE, 1u << 12);
 FP_CHECK(offsetof(space_t, root), FP_S_ROOT);
 FP_CHECK(offsetof(space_t, asid_ctx), FP_S_ASID_CTX);
 FP_CHECK(offsetof(space_t, handles), FP_S_HANDLES);

@@ -5,11 +5,13 @@
 #include <kernel/panic.h>
 #include <kernel/pool.h>
 
-static uint32_t *refs;
+/* The first RAM range, where nearly every frame is, and the counts: read by fastpath.S's map
+ * reply too (page_ref's common case there; offsets checked in fastpath.c). */
+page_meta_t page_meta;
+#define first_base  page_meta.first_base
+#define first_count page_meta.first_count
+#define refs        page_meta.refs
 static uint32_t *owner; /* pool id (pool.h) */
-
-/* The first RAM range, where nearly every frame is: its index needs no search. */
-static uint64_t first_base, first_count;
 
 static uint64_t index_of_slow(uint64_t pa)
 {

@@ -363,21 +363,26 @@ fastpath_el0_sync:
     and     x14, x11, #FP_PTE_ADDR_MASK
     cmp     x14, x23
     b.eq    .Lfault_reply_c
-    /* Committed once page_ref() (C) takes the mapping's reference on the frame. */
-2:  mov     x19, x9
-    mov     x20, x13
-    mov     x21, x17
-    mov     x24, x5
+    /* Committed once the mapping's reference on the frame is taken: page_ref() (C), whose
+     * common case (the first RAM range) is done here. */
+2:  mov     x24, x5
     mov     x26, x2
     mov     x27, x11
-    mov     x0, x23
-    bl      page_ref
-    mov     x9, x19
-    mov     x13, x20
-    mov     x17, x21
-    cbz     w0, .Lfault_reply_c             /* the count is full: C fails the reply alike */
+    adrp    x14, page_meta
+    add     x14, x14, :lo12:page_meta
+    ldp     x15, x16, [x14, #FP_PM_FIRST_BASE]
+    sub     x15, x23, x15
+    lsr     x15, x15, #12
+    cmp     x15, x16                        /* below the range wraps to a huge index */
+    b.hs    5f
+    ldr     x14, [x14, #FP_PM_REFS]
+    ldr     w16, [x14, x15, lsl #2]
+    cmn     w16, #1
+    b.eq    .Lfault_reply_c                 /* the count is full: C fails the reply alike */
+    add     w16, w16, #1
+    str     w16, [x14, x15, lsl #2]
     tbz     x27, #FP_PTE_VALID_BIT, 3f
-    str     xzr, [x22]                      /* break: no CPU may use the old entry ... */
+6:  str     xzr, [x22]                      /* break: no CPU may use the old entry ... */
     ldr     x14, [x17, #FP_T_SPACE]
     ldr     x14, [x14, #FP_S_ASID_CTX]
     lsr     x15, x26, #12
@@ -396,6 +401,9 @@ fastpath_el0_sync:
     tbz     x27, #FP_PTE_VALID_BIT, 4f
     tbnz    x27, #FP_PTE_SW_NOREF_BIT, 4f
     and     x0, x27, #FP_PTE_ADDR_MASK
+    mov     x19, x9
+    mov     x20, x13
+    mov     x21, x17
     bl      page_unref                      /* the replaced frame; freed if it was the last */
     mov     x9, x19
     mov     x13, x20
@@ -408,6 +416,19 @@ fastpath_el0_sync:
     add     x14, x14, #1
     str     x14, [x25, #FP_CPU_FAST_REPLIES]
     b       .Lqueue_self
+
+/* page_ref() in C for a frame outside the first RAM range, then back to the map above. */
+5:  mov     x19, x9
+    mov     x20, x13
+    mov     x21, x17
+    mov     x0, x23
+    bl      page_ref
+    mov     x9, x19
+    mov     x13, x20
+    mov     x17, x21
+    cbz     w0, .Lfault_reply_c             /* the count is full: C fails the reply alike */
+    tbz     x27, #FP_PTE_VALID_BIT, 3b
+    b       6b
 
 .Lfault_reply_c:
     mov     x19, x9

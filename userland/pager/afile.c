@@ -69,16 +69,18 @@ bool afile_fault(server_t *srv, client_t *c, const fl_msg_t *m)
     uint64_t page = m->w[0] & ~(uint64_t)(FL_PAGE_SIZE - 1);
     pager_page_info_t pi;
     pager_region_info_t ri;
-    /* The backing first: most faults are not in a file, and that answers without the page. */
+    /* Cheapest questions first: most faults are not in a file, and most file faults find the
+     * page cached; only then does the page's own state matter. */
     if (!open_ || completing || !c || !(FL_FAULT_FLAGS(m->w[3]) & FL_FAULT_FAR_VALID) ||
         pager_region_backing(c->ps, page) != PAGER_BACKING_FILE ||
-        pager_region_find(c->ps, page, &ri) < 0 || pager_page_info(c->ps, page, &pi) < 0 ||
-        pi.state != PAGER_PAGE_NONE)
+        pager_region_find(c->ps, page, &ri) < 0)
         return false;
     uint64_t off = ri.file_offset + (page - ri.start);
     const file_ent_t *f = files_find(srv, ri.file_id);
     if (!f || off >= f->size || pager_cache_has(srv->pager, ri.file_id, off))
         return false; /* past the end (a bus error), or no I/O needed: decide now */
+    if (pager_page_info(c->ps, page, &pi) < 0 || pi.state != PAGER_PAGE_NONE)
+        return false; /* present, or swapped: no file read */
     if (rd.used && (rd.file != ri.file_id || rd.off != off))
         return false; /* the reader is busy with another page: read this one now */
     if (rd.used && rd.nwait == AFILE_WAITERS)

@@ -8,6 +8,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The counts, and the first RAM range, whose frames' counts are found without a search. */
+typedef struct page_meta {
+    uint64_t first_base, first_count;
+    uint32_t *refs;
+} page_meta_t;
+extern page_meta_t page_meta;
+
 void page_meta_init(void);
 /* A fresh frame from pool id with one mapping reference. */
 void page_set_owner(uint64_t pa, uint32_t pool_id);

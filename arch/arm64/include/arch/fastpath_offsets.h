@@ -51,6 +51,11 @@
 #define FP_EP_DEADLINE  48
 #define FP_EP_EVENTS    64 /* queued pager events (FL_LABEL_SPACE_ENDED) */
 
+/* page_meta_t (kernel/include/kernel/page.h): counts are 32-bit, frames 4 KiB */
+#define FP_PM_FIRST_BASE  0
+#define FP_PM_FIRST_COUNT 8
+#define FP_PM_REFS        16
+
 /* asid_alloc_t */
 #define FP_AS_GENERATION    0
 #define FP_AS_FLUSH_PENDING 16 /* 32-bit */
