@@ -225,11 +225,37 @@ int page_set_prot(pager_space_t *s, uint64_t vpn, pte_t *pte, unsigned prot);
  * without the right the access needs is first made to say so (rights 0). */
 int fault_decide(pager_space_t *s, uint64_t addr, pager_access_t access, uint64_t sp, bool unmapped,
                  pager_fault_result_t *out);
-/* Around every fault decision (observe.c): fault_begin before, fault_end after (reports a
- * hole, calls the observer) returning rc. */
-void fault_begin(pager_space_t *s);
-int fault_end(pager_space_t *s, uint64_t addr, pager_access_t access, pager_fault_result_t *out,
-              int rc);
+/* Around every fault decision (observe.c, remap.c): fault_begin before, fault_end after
+ * (reports a hole, calls the observer) returning rc. Inline: every fault runs them. */
+static inline void fault_begin(pager_space_t *s)
+{
+    s->pager->hole_seen = false;
+}
+
+static inline int fault_end(pager_space_t *s, uint64_t addr, pager_access_t access,
+                            pager_fault_result_t *out, int rc)
+{
+    pager_t *p = s->pager;
+    if (rc < 0)
+        return rc;
+    if (out->outcome == PAGER_FAULT_MAPPED) {
+        /* The only file_read a fault makes is for its own page; a cache hit made none. */
+        if (p->hole_seen && out->action == PAGER_ACT_FILE_READ) {
+            out->action = PAGER_ACT_FILE_HOLE;
+            out->major = false;
+            s->stats.major--;
+            s->stats.minor++;
+            s->stats.holes++;
+        }
+        if (out->action == PAGER_ACT_FIRST_WRITE)
+            s->stats.first_writes++;
+    }
+    p->hole_seen = false;
+    if (p->observer)
+        p->observer(p->observer_arg, s, addr, access, out);
+    return rc;
+}
+
 /* ops->file_read into `frame`; a PAGER_FILE_HOLE answer zero-fills it (hole.c). 0 or < 0. */
 int file_fill(pager_t *p, uint64_t file, uint64_t off, uint64_t frame);
 

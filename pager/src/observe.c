@@ -12,35 +12,6 @@ void pager_set_observer(pager_t *p, pager_observer_fn fn, void *arg)
     p->observer_arg = arg;
 }
 
-void fault_begin(pager_space_t *s)
-{
-    s->pager->hole_seen = false;
-}
-
-int fault_end(pager_space_t *s, uint64_t addr, pager_access_t access, pager_fault_result_t *out,
-              int rc)
-{
-    pager_t *p = s->pager;
-    if (rc < 0)
-        return rc;
-    if (out->outcome == PAGER_FAULT_MAPPED) {
-        /* The only file_read a fault makes is for its own page; a cache hit made none. */
-        if (p->hole_seen && out->action == PAGER_ACT_FILE_READ) {
-            out->action = PAGER_ACT_FILE_HOLE;
-            out->major = false;
-            s->stats.major--;
-            s->stats.minor++;
-            s->stats.holes++;
-        }
-        if (out->action == PAGER_ACT_FIRST_WRITE)
-            s->stats.first_writes++;
-    }
-    p->hole_seen = false;
-    if (p->observer)
-        p->observer(p->observer_arg, s, addr, access, out);
-    return rc;
-}
-
 int pager_fault(pager_space_t *s, uint64_t addr, pager_access_t access, uint64_t sp,
                 pager_fault_result_t *out)
 {
