@@ -91,7 +91,7 @@ static void sync_icache(uint64_t pa)
     __asm__ volatile("dsb ish\n ic ialluis\n dsb ish\n isb" ::: "memory");
 }
 
-uint64_t vspace_leaf(uint64_t pa, unsigned flags)
+static inline __attribute__((always_inline)) pte_t leaf_for(uint64_t pa, unsigned flags)
 {
     pte_t pte = pte_make_leaf(pa, 3, to_pte_prot(flags),
                               (flags & VS_DEVICE) ? PTE_MEM_DEVICE : PTE_MEM_NORMAL);
@@ -102,13 +102,18 @@ uint64_t vspace_leaf(uint64_t pa, unsigned flags)
     return pte;
 }
 
+uint64_t vspace_leaf(uint64_t pa, unsigned flags)
+{
+    return leaf_for(pa, flags);
+}
+
 int vspace_map(uint64_t root, uint16_t asid, uint64_t va, uint64_t pa, unsigned flags,
                vs_table_alloc_t alloc, void *ctx, vs_mapping_t *old)
 {
     pte_t *slot = walk(root, va, alloc, ctx);
     if (!slot)
         return FL_ENOMEM;
-    pte_t new_pte = vspace_leaf(pa, flags);
+    pte_t new_pte = leaf_for(pa, flags);
     pte_t prev = *slot;
     describe(prev, old);
     if ((flags & FL_PROT_EXEC) && !(flags & VS_DEVICE))

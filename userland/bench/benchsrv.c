@@ -9,6 +9,7 @@
  * eight instructions per fault; they are included in every fault row.
  */
 #include "bench.h"
+#include <fl/page.h>
 #include <faultline/fault.h>
 #include <fl/runtime.h>
 #include <string.h>
@@ -23,45 +24,7 @@ static struct {
     uint64_t cache_next;  /* next free-list page, SRV_CACHE_VA + i * 4096 */
     uint64_t cache_pages; /* frames in the free list */
     uint64_t file_pages, cow_pages;
-    unsigned zva_bytes; /* DC ZVA block size, 0 if prohibited */
 } st;
-
-/* Zeroes one page with DC ZVA (Arm ARM C5.3.20; block size from DCZID_EL0, D17.2.35). */
-static void zero_page(void *page)
-{
-    if (!st.zva_bytes) {
-        memset(page, 0, FL_PAGE_SIZE);
-        return;
-    }
-    for (char *p = page, *end = p + FL_PAGE_SIZE; p < end; p += st.zva_bytes)
-        __asm__ volatile("dc zva, %0" : : "r"(p) : "memory");
-}
-
-/* Copies one page, 64 bytes per iteration with LDP/STP of general registers (as Linux's arm64
- * copy_page does; the FP registers are avoided so the pager never takes the lazy-FPU trap).
- * picolibc's memcpy is the size-optimised byte loop: about 24,000 instructions a page. */
-static void copy_page(void *dst, const void *src)
-{
-    uint64_t a, b, c, d, e, f, g, h;
-    const char *end = (const char *)src + FL_PAGE_SIZE;
-    __asm__ volatile("1:\n\t"
-                     "ldp %[a], %[b], [%[s]]\n\t"
-                     "ldp %[c], %[d], [%[s], #16]\n\t"
-                     "ldp %[e], %[f], [%[s], #32]\n\t"
-                     "ldp %[g], %[h], [%[s], #48]\n\t"
-                     "add %[s], %[s], #64\n\t"
-                     "stp %[a], %[b], [%[d0]]\n\t"
-                     "stp %[c], %[d], [%[d0], #16]\n\t"
-                     "stp %[e], %[f], [%[d0], #32]\n\t"
-                     "stp %[g], %[h], [%[d0], #48]\n\t"
-                     "add %[d0], %[d0], #64\n\t"
-                     "cmp %[s], %[end]\n\t"
-                     "b.ne 1b"
-                     : [s] "+r"(src), [d0] "+r"(dst), [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c),
-                       [d] "=&r"(d), [e] "=&r"(e), [f] "=&r"(f), [g] "=&r"(g), [h] "=&r"(h)
-                     : [end] "r"(end)
-                     : "memory", "cc");
-}
 
 static long alloc_filled(uint64_t va, uint64_t pages, int byte)
 {
@@ -156,14 +119,14 @@ static void on_fault(fl_msg_t *m)
         if (!(frame = take_frame(st.mode == MODE_ANON_FRESH)))
             goto fail;
         if (st.mode == MODE_ANON_CACHED)
-            zero_page((void *)frame); /* fresh frames come zeroed by the kernel */
+            fl_page_zero((void *)frame); /* fresh frames come zeroed by the kernel */
         reply_map(m, addr, frame, 1, rw);
         return;
     case MODE_COW_FRESH:
     case MODE_COW_CACHED:
         if (!(frame = take_frame(st.mode == MODE_COW_FRESH)))
             goto fail;
-        copy_page((void *)frame, (const void *)(SRV_COWSRC_VA + idx * FL_PAGE_SIZE));
+        fl_page_copy((void *)frame, (const void *)(SRV_COWSRC_VA + idx * FL_PAGE_SIZE));
         reply_map(m, addr, frame, 1, rw);
         return;
     case MODE_FILE: reply_map(m, addr, SRV_FILE_VA + idx * FL_PAGE_SIZE, 1, FL_PROT_READ); return;
@@ -217,12 +180,9 @@ int main(void)
 {
     fl_handle_t ep = fl_start_handle(SRV_HANDLE_EP);
     fl_msg_t m = {.tag = 0};
-    uint64_t dczid;
 
     self = fl_self_space();
     client = fl_start_handle(SRV_HANDLE_CLIENT);
-    __asm__ volatile("mrs %0, dczid_el0" : "=r"(dczid));
-    st.zva_bytes = (dczid & 0x10) ? 0 : 4u << (dczid & 0xf);
     st.fresh_next = SRV_FRESH_VA;
     if (alloc_filled(SRV_PREPARED_VA, 1, 0x77) < 0 || alloc_filled(SRV_ZERO_VA, 1, 0) < 0 ||
         alloc_filled(SRV_IPCBUF, 1, 0) < 0 || fl_thread_set_ipc_buffer((void *)SRV_IPCBUF) < 0)
