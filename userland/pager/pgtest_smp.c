@@ -87,11 +87,18 @@ static void same_worker(void *arg)
     check_cpu(w);
 }
 
+/* Each round ends by giving the pages back to the pager and mapping them again, so the next
+ * round faults on every page again: the faults never stop, however fast the pager serves them
+ * (once the pager is gone, the calls fail and the next fault stops the thread). */
 static void forever_worker(void *arg)
 {
     worker_t *w = arg;
+    size_t len = (size_t)w->pages * PAGE;
+    void *again;
     pin(w);
     for (unsigned i = 0;; i = (i + 1) % w->pages) {
+        if (i == 0 && w->done_rounds > 0 && vm_unmap((void *)w->base, len) == 0)
+            vm_map((void *)w->base, len, VM_READ | VM_WRITE, VM_FIXED, &again);
         w->base[(size_t)i * PAGE] += 1;
         if (i == 0)
             w->done_rounds++;
