@@ -45,3 +45,19 @@ foreach(part 1 2)
       --expect "fastpath: 0 faults delivered and 0 map replies applied in assembly")
   endforeach()
 endforeach()
+
+# Hostile and valid map replies through REPLY_RECV (userland/tests/test_hostile_fast_reply.c):
+# the same outcome on every path; with the assembly path on, it applies the one-page replies
+# (read, read-write, replacing another frame: 3, fewer only if a timer tick let child B fault
+# first, when it declines for the queued sender) and declines every refused and every C case.
+fl_qemu_test(qemu_fastpath_hostile_on --gic 3 --cpu cortex-a57 --initrd ${FL_INITRD} --exit 0
+  --timeout 100 --append "fl.fastpath=on fl.test=hostile_pager_fast_replies,hostile_pager_fast_replace"
+  --expect "TESTS DONE: 2 passed, 0 failed"
+  --expect "fastpath: [1-9][0-9]* faults delivered and [1-3] map replies applied in assembly")
+foreach(mode c off)
+  fl_qemu_test(qemu_fastpath_hostile_${mode} --gic 3 --cpu cortex-a57 --initrd ${FL_INITRD}
+    --exit 0 --timeout 100
+    --append "fl.fastpath=${mode} fl.test=hostile_pager_fast_replies,hostile_pager_fast_replace"
+    --expect "TESTS DONE: 2 passed, 0 failed"
+    --expect "fastpath: 0 faults delivered and 0 map replies applied in assembly")
+endforeach()
