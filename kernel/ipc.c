@@ -63,13 +63,12 @@ static void q_remove(thread_t **q, thread_t *t)
  */
 fl_ipc_buffer_t *ipc_buffer(thread_t *t)
 {
-    vs_mapping_t m;
+    uint64_t pa;
     if (!t->ipcbuf_va || !t->space->root)
         return NULL;
-    vspace_lookup(t->space->root, t->ipcbuf_va, &m);
-    if (!m.valid || !(m.prot & FL_PROT_WRITE) || !m.counted)
+    if (!vspace_lookup_ram_rw(t->space->root, t->ipcbuf_va, &pa))
         return NULL; /* unmapped, read-only (copy-on-write) or not ordinary memory now */
-    return arch_phys_to_virt(m.pa);
+    return arch_phys_to_virt(pa);
 }
 
 /* Moves handles named in the sender's IPC buffer into the receiver's table. Handles that are

@@ -142,7 +142,9 @@ long sys_vm_map(trap_frame_t *tf)
     unsigned mark;
     if ((err = pager_pages_check(s, dst, pages, &mark)))
         return err;
-    for (uint64_t i = 0; i < pages; i++) {
+    /* Every source page is checked before anything changes (one page: right where it is
+     * mapped, below, before the first change). */
+    for (uint64_t i = 0; i < pages && pages > 1; i++) {
         vs_mapping_t m;
         vspace_lookup(current->space->root, src + i * PAGE_SIZE, &m);
         if (!m.valid)
@@ -161,7 +163,10 @@ long sys_vm_map(trap_frame_t *tf)
         uint64_t i = backwards ? pages - 1 - k : k;
         vs_mapping_t m;
         vspace_lookup(current->space->root, src + i * PAGE_SIZE, &m);
-        BUG_ON(!m.valid || (prot & m.prot) != prot); /* checked above, and not replaced yet */
+        if (!m.valid || (prot & m.prot) != prot) {
+            BUG_ON(pages > 1); /* checked above, and not replaced yet */
+            return m.valid ? FL_EPERM : FL_ENOENT;
+        }
         unsigned flags = (m.counted ? 0 : VS_NOREF) | (m.device ? VS_DEVICE : 0) | mark;
         if (space_map_frame(s, dst + i * PAGE_SIZE, m.pa, (unsigned)prot, flags)) {
             while (k--)

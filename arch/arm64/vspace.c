@@ -34,20 +34,42 @@ static unsigned to_pte_prot(unsigned prot)
 
 static void describe(pte_t pte, vs_mapping_t *m)
 {
-    m->valid = pte_is_valid(pte);
-    m->pa = m->valid ? pte_addr(pte) : 0;
+    if (!pte_is_valid(pte)) {
+        *m = (vs_mapping_t){0};
+        return;
+    }
     unsigned p = pte_prot(pte);
-    m->prot = (m->valid ? FL_PROT_READ : 0) | ((p & PTE_PROT_W) ? FL_PROT_WRITE : 0) |
+    m->valid = true;
+    m->pa = pte_addr(pte);
+    m->prot = FL_PROT_READ | ((p & PTE_PROT_W) ? FL_PROT_WRITE : 0) |
               ((p & PTE_PROT_X) ? FL_PROT_EXEC : 0);
-    m->counted = m->valid && !(pte & PTE_SW_NOREF);
-    m->accessed = m->valid && (pte & PTE_AF);
-    m->device = m->valid && ((pte >> 2) & 7) == PTE_MEM_DEVICE;
-    m->pager = m->valid && (pte & PTE_SW_PAGER);
+    m->counted = !(pte & PTE_SW_NOREF);
+    m->accessed = (pte & PTE_AF) != 0;
+    m->device = ((pte >> 2) & 7) == PTE_MEM_DEVICE;
+    m->pager = (pte & PTE_SW_PAGER) != 0;
+}
+
+/* The level-3 slot for va if its tables exist, else NULL: walk() without allocation, unrolled
+ * (every lookup, the IPC buffer's at each long message above all, runs it). */
+static inline __attribute__((always_inline)) pte_t *walk_present(uint64_t root, uint64_t va)
+{
+    pte_t e = tbl(root)[pte_index(va, 0)];
+    if (!pte_is_valid(e))
+        return NULL;
+    e = tbl(pte_addr(e))[pte_index(va, 1)];
+    if (!pte_is_valid(e))
+        return NULL;
+    e = tbl(pte_addr(e))[pte_index(va, 2)];
+    if (!pte_is_valid(e))
+        return NULL;
+    return &tbl(pte_addr(e))[pte_index(va, 3)];
 }
 
 /* The level-3 slot for va, allocating tables when alloc is given; NULL if absent. */
 static pte_t *walk(uint64_t root, uint64_t va, vs_table_alloc_t alloc, void *ctx)
 {
+    if (!alloc)
+        return walk_present(root, va);
     pte_t *t = tbl(root);
     for (unsigned level = 0; level < 3; level++) {
         pte_t *slot = &t[pte_index(va, level)];
@@ -162,6 +184,17 @@ bool vspace_protect(uint64_t root, uint16_t asid, uint64_t va, unsigned prot)
         tlbi_page(asid, va);
     else
         dsb(ishst);
+    return true;
+}
+
+bool vspace_lookup_ram_rw(uint64_t root, uint64_t va, uint64_t *pa)
+{
+    pte_t *slot = walk_present(root, va);
+    pte_t pte = slot ? *slot : 0;
+    /* describe()'s valid, FL_PROT_WRITE and counted, without the rest */
+    if (!pte_is_valid(pte) || (pte & (PTE_AP_RO | PTE_SW_NOREF)))
+        return false;
+    *pa = pte_addr(pte);
     return true;
 }
 

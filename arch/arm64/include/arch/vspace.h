@@ -41,6 +41,9 @@ void vspace_unmap(uint64_t root, uint16_t asid, uint64_t va, vs_mapping_t *old);
 /* Changes the rights of a present mapping; returns false when nothing is mapped at va. */
 bool vspace_protect(uint64_t root, uint16_t asid, uint64_t va, unsigned prot);
 void vspace_lookup(uint64_t root, uint64_t va, vs_mapping_t *out);
+/* Whether va maps an ordinary (reference-counted) frame writable, and which: what
+ * vspace_lookup's valid, FL_PROT_WRITE and counted say, for the IPC buffer's checks. */
+bool vspace_lookup_ram_rw(uint64_t root, uint64_t va, uint64_t *pa);
 /* Reads and clears the access flag (a later access sets it again: software AF fault). */
 bool vspace_harvest(uint64_t root, uint16_t asid, uint64_t va, vs_mapping_t *out);
 /* Sets the access flag of a present mapping (software AF management). */
