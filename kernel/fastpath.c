@@ -63,11 +63,13 @@ void fastpath_init(const char *bootargs)
         fastpath_calls[FL_SYS_HANDLE_INFO] = FP_CALL_LEAF;
         fastpath_calls[FL_SYS_CALL] = FP_CALL_CALL;
         fastpath_calls[FL_SYS_REPLY_RECV] = FP_CALL_REPLY_RECV;
-        fault_fast_table(fastpath_fault_info);
         for (unsigned prot = 0; prot < 4; prot++)
             fastpath_leaf_bits[prot] = vspace_leaf(0, prot | VS_PAGER); /* map_reply()'s */
         fastpath_faults = 1;
-    } else if (fastpath_mode == FP_MODE_C) {
+    }
+    if (fastpath_mode != FP_MODE_OFF)
+        fault_fast_table(fastpath_fault_info); /* fastpath.S's, and fault_handle()'s */
+    if (fastpath_mode == FP_MODE_C) {
         fastpath_calls[FL_SYS_CALL] = FP_CALL_C;
         fastpath_calls[FL_SYS_REPLY_RECV] = FP_CALL_C;
     }

@@ -7,6 +7,7 @@
  */
 #include <arch/arch.h>
 #include <arch/context.h>
+#include <arch/fastpath_offsets.h>
 #include <arch/fault_decode.h>
 #include <arch/memlayout.h>
 #include <arch/vspace.h>
@@ -167,20 +168,37 @@ bool fault_user_copy(const esr_info_t *e, uint64_t far)
     arch_restart_user(t->tf, send_syscall_fault);
 }
 
+/* Decodes the abort in tf: the common ones (a translation or permission fault for a pager,
+ * FAR valid) through the table fastpath.S uses, built from the decoder at boot, the rest
+ * through esr_decode and fault_decode (always with fl.fastpath=off: the reference). *e is
+ * decoded only then (its fsc_name names a status no pager gets). */
+static void decode(const trap_frame_t *tf, esr_info_t *e, fault_decoded_t *d)
+{
+    uint32_t insn = 0;
+    /* Only a read fault can be the read half of an atomic: look at the instruction then. The
+     * peek is the kernel's own access: if it faults, no pager hears of it, the atomic check is
+     * just skipped (a message for it would name the wrong PC and claim a system call). */
+    if (fastpath_mode != FP_MODE_OFF &&
+        fault_decode_fast(fastpath_fault_info, tf->esr, tf->far, d)) {
+        e->fsc_name = NULL;
+        /* A read here is a data abort without CM (the table's conditions). */
+        if (d->access == FL_FAULT_READ && arch_peek_user32(&insn, tf->elr) == 0)
+            fault_decode_atomic(d, insn);
+        return;
+    }
+    esr_decode(tf->esr, e);
+    bool have_insn = e->cls == ESR_CLASS_DATA_ABORT && !e->wnr && !e->cm &&
+                     arch_peek_user32(&insn, tf->elr) == 0;
+    fault_decode(e, tf->far, have_insn, insn, d);
+}
+
 void fault_handle(trap_frame_t *tf)
 {
     thread_t *t = current;
     esr_info_t e;
     fault_decoded_t d;
-    uint32_t insn = 0;
 
-    esr_decode(tf->esr, &e);
-    /* Only a read fault can be the read half of an atomic: look at the instruction then. The
-     * peek is the kernel's own access: if it faults, no pager hears of it, the atomic check is
-     * just skipped (a message for it would name the wrong PC and claim a system call). */
-    bool have_insn =
-        e.cls == ESR_CLASS_DATA_ABORT && !e.wnr && !e.cm && arch_peek_user32(&insn, tf->elr) == 0;
-    fault_decode(&e, tf->far, have_insn, insn, &d);
+    decode(tf, &e, &d);
 
     if (settle_locally(t, &d))
         return;

@@ -72,12 +72,40 @@ void fault_decode(const esr_info_t *e, uint64_t far, bool have_insn, uint32_t in
     case ESR_ACCESS_WRITE: out->access = FL_FAULT_WRITE; break;
     default: out->access = FL_FAULT_READ; break;
     }
+    if (!e->cm && have_insn)
+        fault_decode_atomic(out, insn);
+}
+
+void fault_decode_atomic(fault_decoded_t *d, uint32_t insn)
+{
     /* The read half of an atomic faults first; answering it read-only would only fault again
      * on the write half, so report the write now. */
-    if (out->access == FL_FAULT_READ && !e->cm && have_insn && insn_is_atomic_rmw(insn)) {
-        out->access = FL_FAULT_WRITE;
-        out->flags |= FL_FAULT_ATOMIC;
+    if (d->access == FL_FAULT_READ && insn_is_atomic_rmw(insn)) {
+        d->access = FL_FAULT_WRITE;
+        d->flags |= FL_FAULT_ATOMIC;
     }
+}
+
+bool fault_decode_fast(const uint32_t table[FAULT_FAST_ENTRIES], uint64_t esr, uint64_t far,
+                       fault_decoded_t *out)
+{
+    unsigned ec = (unsigned)(esr >> 26) & 0x3f;
+    if ((ec != 0x20 && ec != 0x24) || (esr & FAULT_FAST_MUST_BE_ZERO))
+        return false;
+    uint32_t info = table[FAULT_FAST_INDEX(esr)];
+    if (!info)
+        return false;
+    *out = (fault_decoded_t){
+        .is_memory = true,
+        .to_pager = true,
+        .fsc_class = ESR_FSC_MAPPING,
+        .access = FL_FAULT_ACCESS(info),
+        .kind = FL_FAULT_KIND(info),
+        .level = FL_FAULT_LEVEL(info),
+        .flags = FL_FAULT_FLAGS(info),
+        .addr = far,
+    };
+    return true;
 }
 
 static fault_settle_t settle_decision(const fault_decoded_t *d, bool mapped, unsigned prot)

@@ -132,7 +132,9 @@ uint64_t vspace_leaf(uint64_t pa, unsigned flags)
 int vspace_map(uint64_t root, uint16_t asid, uint64_t va, uint64_t pa, unsigned flags,
                vs_table_alloc_t alloc, void *ctx, vs_mapping_t *old)
 {
-    pte_t *slot = walk(root, va, alloc, ctx);
+    pte_t *slot = walk_present(root, va); /* the tables usually exist */
+    if (!slot)
+        slot = walk(root, va, alloc, ctx);
     if (!slot)
         return FL_ENOMEM;
     pte_t new_pte = leaf_for(pa, flags);

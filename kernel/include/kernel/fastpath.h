@@ -19,6 +19,9 @@ void fastpath_fault(struct endpoint *ep, uint64_t badge);
  * the C one (default), the C one only (fl.fastpath=c) or none (fl.fastpath=off: ipc.c does
  * everything; the reference the fast paths are tested against). */
 extern uint8_t fastpath_mode;
+/* The common aborts' decode (fault_fast_table), filled unless fl.fastpath=off: fastpath.S
+ * and fault_handle() look aborts up there (fault_decode_fast) before decoding them. */
+extern uint32_t fastpath_fault_info[];
 void fastpath_init(const char *bootargs);
 /* When fl.fastpath= was given: prints how many faults and map replies fastpath.S did alone
  * (the tests' evidence that it runs; the system-exit call prints it). */

@@ -65,5 +65,13 @@ fault_settle_t fault_settle(const fault_decoded_t *d, uint64_t pc, bool mapped, 
 #define FAULT_FAST_IGNORED_BITS 0xffffffff03fff800UL /* ISS2, IL, ISV..SET */
 #define FAULT_FAST_INDEX(esr)   ((((esr) >> 26 & 0x3f) == 0x20 ? 0x80u : 0u) | (unsigned)((esr)&0x7f))
 void fault_fast_table(uint32_t table[FAULT_FAST_ENTRIES]);
+/* fault_decode() for an abort of that table, with FAR valid (what fault_decode gives for it
+ * without the instruction: a read then still needs fault_decode_atomic); false for any other
+ * ESR. Used by fault_handle() too: the common abort costs a table lookup, not a decode. */
+bool fault_decode_fast(const uint32_t table[FAULT_FAST_ENTRIES], uint64_t esr, uint64_t far,
+                       fault_decoded_t *out);
+/* The atomic rule of fault_decode() (a read of an atomic's read half is reported as a write),
+ * for a data abort without CM whose instruction could be read. */
+void fault_decode_atomic(fault_decoded_t *d, uint32_t insn);
 
 #endif
