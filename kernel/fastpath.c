@@ -54,12 +54,15 @@ void fastpath_init(const char *bootargs)
                                  : fastpath_mode == FP_MODE_C ? "C only"
                                                               : "assembly and C");
     }
-    if (smp_on && fastpath_mode == FP_MODE_ASM) {
-        /* The assembly path takes no lock and knows one CPU's state only (fastpath.S). */
-        fastpath_mode = FP_MODE_C;
-        printk("fastpath: C only (several CPUs)\n");
-    }
-    if (fastpath_mode == FP_MODE_ASM) {
+    if (fastpath_mode == FP_MODE_ASM && smp_on) {
+        /* Several CPUs: fastpath.S's variants that take the big kernel lock (HANDLE_INFO,
+         * which saves only x0-x9, cannot call C: the general path takes it). */
+        fastpath_calls[FL_SYS_CALL] = FP_CALL_CALL_SMP;
+        fastpath_calls[FL_SYS_REPLY_RECV] = FP_CALL_REPLY_RECV_SMP;
+        for (unsigned prot = 0; prot < 4; prot++)
+            fastpath_leaf_bits[prot] = vspace_leaf(0, prot | VS_PAGER); /* map_reply()'s */
+        fastpath_faults = 2;
+    } else if (fastpath_mode == FP_MODE_ASM) {
         fastpath_calls[FL_SYS_HANDLE_INFO] = FP_CALL_LEAF;
         fastpath_calls[FL_SYS_CALL] = FP_CALL_CALL;
         fastpath_calls[FL_SYS_REPLY_RECV] = FP_CALL_REPLY_RECV;
@@ -123,6 +126,12 @@ FP_CHECK(offsetof(thread_t, fault_seq), FP_T_FAULT_SEQ);
 FP_CHECK(sizeof(((thread_t *)0)->fault_seq), 4);
 FP_CHECK(offsetof(thread_t, settled), FP_T_SETTLED);
 FP_CHECK(offsetof(thread_t, id), FP_T_ID);
+FP_CHECK(offsetof(thread_t, cpu), FP_T_CPU);
+FP_CHECK(sizeof(((thread_t *)0)->cpu), 4);
+FP_CHECK(offsetof(thread_t, affinity), FP_T_AFFINITY);
+FP_CHECK(sizeof(((thread_t *)0)->affinity), 4);
+FP_CHECK(offsetof(cpu_t, arch.id), FP_CPU_ID);
+FP_CHECK(sizeof(((cpu_t *)0)->arch.id), 4);
 FP_CHECK(sizeof(((thread_t *)0)->id), 4);
 FP_CHECK(offsetof(endpoint_t, deadline), FP_EP_DEADLINE);
 FP_CHECK(offsetof(cpu_t, fast_faults), FP_CPU_FAST_FAULTS);

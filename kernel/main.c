@@ -89,7 +89,7 @@ void kmain(uint64_t dtb_pa, uint64_t kimage_pa)
     if (arch_irq_init(&platform) != 0)
         panic("no usable interrupt controller");
     arch_smp_start(&platform);
-    fastpath_init(platform.bootargs); /* after smp_start: the assembly path is for one CPU */
+    fastpath_init(platform.bootargs); /* after smp_start: the paths differ with several CPUs */
     hangcheck_init(platform.bootargs);
     arch_timer_start(&platform, 100);
     /* IRQs are on from here while boot_run builds init: the tick is the only interrupt enabled

@@ -110,6 +110,41 @@
 1:
     .endm
 
+/* Several CPUs (\smp 1): the big kernel lock, and what kernel_enter() checks (a thread killed
+ * from another CPU while it ran ends here). Only after the whole frame is saved: C may run.
+ * x0-x5 (the message) come back from the frame. */
+    .macro  lock_kernel smp
+    .if \smp
+    bl      kernel_enter_smp
+    ldp     x0, x1, [sp, #TF_X(0)]
+    ldp     x2, x3, [sp, #TF_X(2)]
+    ldp     x4, x5, [sp, #TF_X(4)]
+    .endif
+    .endm
+
+/* may_run, and on several CPUs also thread_may_run_here(): \t's affinity allows this CPU. */
+    .macro  may_run_on smp, t, fail
+    may_run \t, \fail
+    .if \smp
+    ldr     w14, [\t, #FP_T_AFFINITY]
+    ldr     w15, [x25, #FP_CPU_ID]
+    lsr     w14, w14, w15
+    tbz     w14, #0, \fail
+    .endif
+    .endm
+
+/* space_ready on one CPU. On several, the switch hands the space over through
+ * space_activate() (the ASID allocator's per-CPU state): only a dead space declines. */
+    .macro  space_ready_on smp, t, fail
+    .if \smp
+    ldr     x14, [\t, #FP_T_SPACE]
+    ldrb    w16, [x14, #FP_S_DEAD]
+    cbnz    w16, \fail
+    .else
+    space_ready \t, \fail
+    .endif
+    .endm
+
 /* \out = the level-3 entry for user address \va in the tables at physical address \root,
  * \slot = its address (kernel VA); to \absent when a level 0-2 entry is not valid. walk() in
  * arch/arm64/vspace.c, without the allocation. Uses x14, x15. */
@@ -197,11 +232,15 @@ fastpath_el0_sync:
     ldrb    w9, [x9, x8]
     cbz     w9, el0_svc_partial             /* most calls: entry.S, syscall.c */
     cmp     w9, #FP_CALL_CALL
-    b.eq    .Lcall
+    b.eq    .Lcall0
     b.lo    .Lleaf
     cmp     w9, #FP_CALL_REPLY_RECV
-    b.eq    .Lreply_recv
-    b       el0_svc_partial_c               /* fl.fastpath=c: the C fast path first */
+    b.eq    .Lreply_recv0
+    cmp     w9, #FP_CALL_C
+    b.eq    el0_svc_partial_c               /* fl.fastpath=c: the C fast path first */
+    cmp     w9, #FP_CALL_CALL_SMP
+    b.eq    .Lcall1
+    b       .Lreply_recv1
 
 /* An unknown number: FL_ENOSYS, nothing else changes (x7-x9 were used). */
 .Lunknown:
@@ -230,29 +269,159 @@ fastpath_el0_sync:
     KERNEL_EXIT_UNLOCK
     eret
 
-/* Declined after the whole frame was saved: C, from the C fast path on. */
-.Ldecline:
+/* The fault delivery (see .Lnot_svc), for one CPU (\smp 0) or several (1, under the lock). */
+    .macro  fault_path smp
+.Lfault\smp:
+    save_x10_to_spsr                        /* x21 = SP_EL0, x22 = ELR */
+    mrs     x24, far_el1
+    stp     x7, x24, [sp, #TF_ESR]
+    mov     x27, x7                         /* ESR from here on (x7 is not kept by C calls) */
+    lock_kernel \smp
+    lsr     x10, x24, #FP_USER_TOP_SHIFT
+    cbnz    x10, .Lfault_decline\smp            /* a kernel address: reported in C */
+    and     x10, x27, #0x7f                 /* FAULT_FAST_INDEX: WnR, status code, EC */
+    tbnz    x27, #28, 1f                    /* EC 0x24 (data abort) has bit 2 set, 0x20 not */
+    orr     x10, x10, #0x80
+1:  adrp    x11, fastpath_fault_info
+    add     x11, x11, :lo12:fastpath_fault_info
+    ldr     w26, [x11, x10, lsl #2]         /* FL_FAULT_INFO without the sequence number */
+    cbz     w26, .Lfault_decline\smp
+    tst     x10, #0xc0
+    b.ne    2f
+    /* A read: fault_handle() looks at the instruction (the read half of an atomic is
+     * reported as a write). The kernel's own unprivileged read, as arch_peek_user32 (peek.S;
+     * trap.c never forwards a fault here, the exception table resumes at the decline). Only
+     * bits 29-24 of 0x08 or 0x38 can be an atomic (insn_is_atomic_rmw, which decides those). */
+    .if \smp
+    .globl  fastpath_peek_insn_smp
+fastpath_peek_insn_smp:
+    .else
+    .globl  fastpath_peek_insn
+fastpath_peek_insn:
+    .endif
+    ldtr    w0, [x22]
+    ubfx    w1, w0, #24, #6
+    cmp     w1, #0x08
+    b.eq    1f
+    cmp     w1, #0x38
+    b.ne    2f
+1:  bl      insn_is_atomic_rmw
+    cbnz    w0, .Lfault_decline\smp
+2:  current_load x9
+    ldr     x10, [x25, #FP_CPU_ZOMBIE]
+    cbnz    x10, .Lfault_decline\smp
+    /* take_receiver() on the thread's pager endpoint, which has no deadline to arm */
+    ldr     x13, [x9, #FP_T_PAGER]
+    cbz     x13, .Lfault_decline\smp
+    ldrb    w14, [x13, #FP_EP_CLOSED]
+    cbnz    w14, .Lfault_decline\smp
+    ldr     x14, [x13, #FP_EP_DEADLINE]
+    cbnz    x14, .Lfault_decline\smp
+    ldr     x17, [x13, #FP_EP_RECEIVERS]
+    cbz     x17, .Lfault_decline\smp
+    ldr     x14, [x17, #FP_T_REPLY_TO]
+    cbnz    x14, .Lfault_decline\smp
+    may_run_on \smp, x17, .Lfault_decline\smp
+    space_ready_on \smp, x17, .Lfault_decline\smp
+    /* settle_locally(): forwarded only if nothing the thread needs is mapped (else a stale
+     * TLB entry may be the cause, and C settles it): no entry, a write to a read-only page,
+     * an instruction fetch from a user page without execute rights. */
+    ldr     x10, [x9, #FP_T_SPACE]
+    ldr     x10, [x10, #FP_S_ROOT]
+    walk_leaf x10, x24, x11, x12, .Lfault_forward\smp
+    tbz     x11, #FP_PTE_VALID_BIT, .Lfault_forward\smp
+    and     w14, w26, #0xff                 /* the access */
+    cmp     w14, #FP_FAULT_WRITE
+    b.ne    3f
+    tbnz    x11, #FP_PTE_AP_RO_BIT, .Lfault_forward\smp
+    b       .Lfault_decline\smp
+3:  cmp     w14, #FP_FAULT_EXEC
+    b.ne    .Lfault_decline\smp                 /* a read of a valid page */
+    tbz     x11, #FP_PTE_AP_EL0_BIT, .Lfault_decline\smp
+    tbnz    x11, #FP_PTE_UXN_BIT, .Lfault_forward\smp
+.Lfault_decline\smp:
+    .if \smp
+    bl      bkl_unlock
+    .endif
+    b       el0_sync_full
+
+    .pushsection __extable, "a"
+    .balign 8
+    .if \smp
+    .quad   fastpath_peek_insn_smp, .Lfault_decline\smp
+    .else
+    .quad   fastpath_peek_insn, .Lfault_decline\smp
+    .endif
+    .popsection
+
+/* Committed: the message (set_message()), then fastpath_fault(): the pager thread x17 gets
+ * it in x1-x8, this thread waits for the reply. */
+.Lfault_forward\smp:
+    stp     xzr, xzr, [x9, #FP_T_SETTLED]   /* forwarded: no settled fault to remember */
+    str     xzr, [x9, #FP_T_SETTLED + 16]
+    ldr     w14, [x9, #FP_T_FAULT_SEQ]
+    add     w14, w14, #1
+    str     w14, [x9, #FP_T_FAULT_SEQ]
+    orr     x26, x26, x14, lsl #32
+    movz    x23, #(FP_TAG_PAGE_FAULT & 0xffff)
+    movk    x23, #(FP_TAG_PAGE_FAULT >> 16), lsl #16
+    add     x16, x9, #FP_T_FAULT_MSG
+    stp     x23, x24, [x16]                 /* tag, address */
+    stp     x22, x27, [x16, #16]            /* PC, ESR */
+    stp     x26, x21, [x16, #32]            /* info, SP */
+    mov     w14, #1
+    strb    w14, [x9, #FP_T_IN_FAULT]
+    dequeue_receiver
+    ldr     x20, [x17, #FP_T_TF]
+    stp     xzr, x23, [x20, #TF_X(0)]      /* (dequeue_receiver used x14, x15) */
+    stp     x24, x22, [x20, #TF_X(2)]
+    stp     x27, x26, [x20, #TF_X(4)]
+    ldr     x14, [x9, #FP_T_PAGER_BADGE]
+    stp     x14, x21, [x20, #TF_X(6)]
+    ldr     w14, [x9, #FP_T_ID]
+    str     x14, [x20, #TF_X(8)]
+    str     x9, [x17, #FP_T_REPLY_TO]
+    str     x17, [x9, #FP_T_REPLIER]
+    mov     w14, #FP_TS_REPLY
+    str     w14, [x9, #FP_T_STATE]
+    ldr     x14, [x25, #FP_CPU_FAST_FAULTS]
+    add     x14, x14, #1
+    str     x14, [x25, #FP_CPU_FAST_FAULTS]
+    b       .Lswitch\smp
+    .endm
+
+/* CALL and REPLY_RECV, with the fault reply: \smp 0 runs while one CPU runs threads, 1 on
+ * several, under the big kernel lock (taken right after the frame is saved, dropped on the way
+ * out by trap_return, or before a decline). */
+    .macro  svc_paths smp
+/* Declined after the whole frame was saved: C, from the C fast path on (on several CPUs
+ * the lock is dropped first: the C entry takes it again). */
+.Ldecline\smp:
+    .if \smp
+    bl      bkl_unlock
+    .endif
     b       el0_svc_full
 
 /* CALL: x0 = endpoint handle, x1 = tag, x2-x5 = words. */
-.Lcall:
+.Lcall\smp:
     and     w9, w1, #0xffff
     cmp     w9, #FP_MSG_REG_WORDS
     b.hi    el0_svc_partial                 /* handles, more than 4 words or junk bits */
     save_from_x10_svc
+    lock_kernel \smp
     current_load x9
     ldr     x10, [x25, #FP_CPU_ZOMBIE]
-    cbnz    x10, .Ldecline                  /* a dead thread's stack is freed on the way out */
+    cbnz    x10, .Ldecline\smp                  /* a dead thread's stack is freed on the way out */
     ldr     x10, [x9, #FP_T_SPACE]
-    endpoint_of FP_RIGHT_WRITE_BIT, .Ldecline
+    endpoint_of FP_RIGHT_WRITE_BIT, .Ldecline\smp
     ldrb    w14, [x13, #FP_EP_CLOSED]
-    cbnz    w14, .Ldecline
+    cbnz    w14, .Ldecline\smp
     ldr     x17, [x13, #FP_EP_RECEIVERS]
-    cbz     x17, .Ldecline                  /* nobody waiting: the caller queues (ipc.c) */
+    cbz     x17, .Ldecline\smp                  /* nobody waiting: the caller queues (ipc.c) */
     ldr     x14, [x17, #FP_T_REPLY_TO]
-    cbnz    x14, .Ldecline                  /* owing a reply: ipc.c settles the old caller */
-    may_run x17, .Ldecline
-    space_ready x17, .Ldecline
+    cbnz    x14, .Ldecline\smp                  /* owing a reply: ipc.c settles the old caller */
+    may_run_on \smp, x17, .Ldecline\smp
+    space_ready_on \smp, x17, .Ldecline\smp
     /* Committed. Take r (x17) off the head of the receive queue. */
     dequeue_receiver
     ldr     x20, [x17, #FP_T_TF]
@@ -261,44 +430,45 @@ fastpath_el0_sync:
     str     x17, [x9, #FP_T_REPLIER]
     mov     w14, #FP_TS_REPLY
     str     w14, [x9, #FP_T_STATE]
-    b       .Lswitch
+    b       .Lswitch\smp
 
 /* REPLY_RECV: reply to the caller this thread owes (x1-x5 the message), then wait on the
  * endpoint x0. */
-.Lreply_recv:
+.Lreply_recv\smp:
     and     w9, w1, #0xffff
     cmp     w9, #FP_MSG_REG_WORDS
     b.hi    el0_svc_partial                 /* handles, more than 4 words or junk bits */
     save_from_x10_svc
+    lock_kernel \smp
     current_load x9
     ldr     x10, [x25, #FP_CPU_ZOMBIE]
-    cbnz    x10, .Ldecline
+    cbnz    x10, .Ldecline\smp
     ldr     x10, [x9, #FP_T_SPACE]
-    endpoint_of FP_RIGHT_READ_BIT, .Ldecline
+    endpoint_of FP_RIGHT_READ_BIT, .Ldecline\smp
     ldrb    w14, [x13, #FP_EP_CLOSED]
-    cbnz    w14, .Ldecline
+    cbnz    w14, .Ldecline\smp
     ldr     x14, [x13, #FP_EP_SENDERS]
-    cbnz    x14, .Ldecline                  /* a sender waits: ipc.c receives from it */
+    cbnz    x14, .Ldecline\smp                  /* a sender waits: ipc.c receives from it */
     ldr     x14, [x13, #FP_EP_EVENTS]
-    cbnz    x14, .Ldecline                  /* a pager event waits: ipc.c delivers it */
+    cbnz    x14, .Ldecline\smp                  /* a pager event waits: ipc.c delivers it */
     ldr     x17, [x9, #FP_T_REPLY_TO]
-    cbz     x17, .Ldecline
+    cbz     x17, .Ldecline\smp
     ldr     w14, [x17, #FP_T_STATE]
     cmp     w14, #FP_TS_REPLY
-    b.ne    .Ldecline
+    b.ne    .Ldecline\smp
     ldr     x14, [x17, #FP_T_REPLIER]
     cmp     x14, x9
-    b.ne    .Ldecline
-    may_run x17, .Ldecline
+    b.ne    .Ldecline\smp
+    may_run_on \smp, x17, .Ldecline\smp
     ldrb    w14, [x17, #FP_T_IN_FAULT]
-    cbnz    w14, .Lfault_reply
-    space_ready x17, .Ldecline
+    cbnz    w14, .Lfault_reply\smp
+    space_ready_on \smp, x17, .Ldecline\smp
     /* Committed. */
     str     xzr, [x9, #FP_T_REPLY_TO]
     str     xzr, [x17, #FP_T_REPLIER]
     ldr     x20, [x17, #FP_T_TF]
     copy_message x20, xzr
-.Lqueue_self:
+.Lqueue_self\smp:
     /* This thread waits on the endpoint x13, at the tail of its receive queue. */
     mov     w14, #FP_TS_RECV
     str     w14, [x9, #FP_T_STATE]
@@ -307,12 +477,12 @@ fastpath_el0_sync:
     cbnz    x14, 1f
     stp     x9, x9, [x9, #FP_T_QNEXT]
     str     x9, [x13, #FP_EP_RECEIVERS]
-    b       .Lswitch
+    b       .Lswitch\smp
 1:  ldr     x15, [x14, #FP_T_QPREV]
     stp     x14, x15, [x9, #FP_T_QNEXT]
     str     x9, [x15, #FP_T_QNEXT]
     str     x9, [x14, #FP_T_QPREV]
-    b       .Lswitch
+    b       .Lswitch\smp
 
 /* The caller x17 waits on a fault: the reply maps and/or resumes it. The common reply, one
  * page into another space where nothing is mapped yet, is done here; fault_apply() in C does
@@ -320,49 +490,49 @@ fastpath_el0_sync:
  * frame, replacing a mapping, several pages, execute rights), through fastpath_fault_reply().
  * When the client goes on (resume) this thread receives and the client runs, as above.
  * Otherwise C goes on to the receive. */
-.Lfault_reply:
-    space_ready x17, .Ldecline
+.Lfault_reply\smp:
+    space_ready_on \smp, x17, .Ldecline\smp
     /* fault_reply_check(): the map label with 4 words, one page, R or RW, both addresses
      * page-aligned user addresses. */
     movz    x14, #(FP_TAG_REPLY_MAP & 0xffff)
     movk    x14, #(FP_TAG_REPLY_MAP >> 16), lsl #16
     cmp     x1, x14
-    b.ne    .Lfault_reply_c
+    b.ne    .Lfault_reply_c\smp
     cmp     x4, #1
-    b.ne    .Lfault_reply_c
+    b.ne    .Lfault_reply_c\smp
     cmp     x5, #1                          /* FL_PROT_READ */
     ccmp    x5, #3, #4, ne                  /* or FL_PROT_READ | FL_PROT_WRITE */
-    b.ne    .Lfault_reply_c
+    b.ne    .Lfault_reply_c\smp
     orr     x14, x2, x3
     tst     x14, #0xfff
-    b.ne    .Lfault_reply_c
+    b.ne    .Lfault_reply_c\smp
     lsr     x14, x14, #FP_USER_TOP_SHIFT
-    cbnz    x14, .Lfault_reply_c
+    cbnz    x14, .Lfault_reply_c\smp
     /* map_reply(): into another space (a reply into its own needs the pinning) ... */
     ldr     x10, [x9, #FP_T_SPACE]
     ldr     x11, [x17, #FP_T_SPACE]
     cmp     x10, x11
-    b.eq    .Lfault_reply_c
+    b.eq    .Lfault_reply_c\smp
     /* ... of a counted Normal-memory page the pager maps with at least the rights given ... */
     ldr     x10, [x10, #FP_S_ROOT]
-    walk_leaf x10, x3, x12, x16, .Lfault_reply_c
-    tbz     x12, #FP_PTE_VALID_BIT, .Lfault_reply_c
-    tbnz    x12, #FP_PTE_SW_NOREF_BIT, .Lfault_reply_c
+    walk_leaf x10, x3, x12, x16, .Lfault_reply_c\smp
+    tbz     x12, #FP_PTE_VALID_BIT, .Lfault_reply_c\smp
+    tbnz    x12, #FP_PTE_SW_NOREF_BIT, .Lfault_reply_c\smp
     tst     x12, #FP_PTE_ATTRIDX_MASK
-    b.ne    .Lfault_reply_c
+    b.ne    .Lfault_reply_c\smp
     tbz     x5, #FP_PROT_WRITE_BIT, 1f
-    tbnz    x12, #FP_PTE_AP_RO_BIT, .Lfault_reply_c
+    tbnz    x12, #FP_PTE_AP_RO_BIT, .Lfault_reply_c\smp
     /* ... at an address whose tables exist (space_map_frame(), vspace_map(): no table to
      * allocate) and whose entry is not valid or maps another frame (copy-on-write: break
      * before make, then the old frame's reference goes). The same frame again, with other
      * rights, is C's (which TLB entries must go depends on the rights). */
 1:  ldr     x10, [x11, #FP_S_ROOT]
-    walk_leaf x10, x2, x11, x22, .Lfault_reply_c
+    walk_leaf x10, x2, x11, x22, .Lfault_reply_c\smp
     and     x23, x12, #FP_PTE_ADDR_MASK     /* the frame */
     tbz     x11, #FP_PTE_VALID_BIT, 2f
     and     x14, x11, #FP_PTE_ADDR_MASK
     cmp     x14, x23
-    b.eq    .Lfault_reply_c
+    b.eq    .Lfault_reply_c\smp
     /* Committed once the mapping's reference on the frame is taken: page_ref() (C), whose
      * common case (the first RAM range) is done here. */
 2:  mov     x24, x5
@@ -378,7 +548,7 @@ fastpath_el0_sync:
     ldr     x14, [x14, #FP_PM_REFS]
     ldr     w16, [x14, x15, lsl #2]
     cmn     w16, #1
-    b.eq    .Lfault_reply_c                 /* the count is full: C fails the reply alike */
+    b.eq    .Lfault_reply_c\smp                 /* the count is full: C fails the reply alike */
     add     w16, w16, #1
     str     w16, [x14, x15, lsl #2]
     tbz     x27, #FP_PTE_VALID_BIT, 3f
@@ -415,7 +585,7 @@ fastpath_el0_sync:
     ldr     x14, [x25, #FP_CPU_FAST_REPLIES]
     add     x14, x14, #1
     str     x14, [x25, #FP_CPU_FAST_REPLIES]
-    b       .Lqueue_self
+    b       .Lqueue_self\smp
 
 /* page_ref() in C for a frame outside the first RAM range, then back to the map above. */
 5:  mov     x19, x9
@@ -426,11 +596,11 @@ fastpath_el0_sync:
     mov     x9, x19
     mov     x13, x20
     mov     x17, x21
-    cbz     w0, .Lfault_reply_c             /* the count is full: C fails the reply alike */
+    cbz     w0, .Lfault_reply_c\smp             /* the count is full: C fails the reply alike */
     tbz     x27, #FP_PTE_VALID_BIT, 3b
     b       6b
 
-.Lfault_reply_c:
+.Lfault_reply_c\smp:
     mov     x19, x9
     mov     x20, x13
     mov     x21, x17
@@ -440,137 +610,38 @@ fastpath_el0_sync:
     mov     x9, x19
     mov     x13, x20
     mov     x17, x21
-    cbz     w0, el0_svc_full                /* not resumed: ipc.c receives (no reply owed now) */
-    b       .Lqueue_self
-
-/* A data or instruction abort from EL0 (anything else goes to entry.S), x7 = ESR, x9 = EC.
- * A translation or permission fault a pager resolves (fault_fast_table() in C says which),
- * for a thread whose pager has a thread waiting that may run now, goes to that thread here,
- * exactly as fault_handle() and fastpath_fault() in C would send it. Anything else (the
- * kernel settles it, no pager or nobody waiting, a deadline to arm, an atomic's read half,
- * a kernel address) is declined to fault_handle() with the whole frame saved. */
-.Lnot_svc:
-    cmp     x9, #0x24                       /* data abort from a lower EL */
-    b.eq    1f
-    cmp     x9, #0x20                       /* instruction abort from a lower EL */
-    b.ne    el0_sync_partial                /* a trap: entry.S, trap.c */
-1:  adrp    x8, fastpath_faults
-    ldrb    w8, [x8, :lo12:fastpath_faults]
-    cbz     w8, el0_sync_partial            /* fl.fastpath=c or off */
-    tst     x7, #FP_ESR_MUST_BE_ZERO
-    b.ne    el0_sync_partial
-    save_x10_to_spsr                        /* x21 = SP_EL0, x22 = ELR */
-    mrs     x24, far_el1
-    stp     x7, x24, [sp, #TF_ESR]
-    mov     x27, x7
-    lsr     x10, x24, #FP_USER_TOP_SHIFT
-    cbnz    x10, .Lfault_decline            /* a kernel address: reported in C */
-    and     x10, x7, #0x7f                  /* FAULT_FAST_INDEX: WnR, status code, EC */
-    cmp     x9, #0x20
-    b.ne    1f
-    orr     x10, x10, #0x80
-1:  adrp    x11, fastpath_fault_info
-    add     x11, x11, :lo12:fastpath_fault_info
-    ldr     w26, [x11, x10, lsl #2]         /* FL_FAULT_INFO without the sequence number */
-    cbz     w26, .Lfault_decline
-    tst     x10, #0xc0
-    b.ne    2f
-    /* A read: fault_handle() looks at the instruction (the read half of an atomic is
-     * reported as a write). The kernel's own unprivileged read, as arch_peek_user32 (peek.S;
-     * trap.c never forwards a fault here, the exception table resumes at the decline). Only
-     * bits 29-24 of 0x08 or 0x38 can be an atomic (insn_is_atomic_rmw, which decides those). */
-    .globl  fastpath_peek_insn
-fastpath_peek_insn:
-    ldtr    w0, [x22]
-    ubfx    w1, w0, #24, #6
-    cmp     w1, #0x08
-    b.eq    1f
-    cmp     w1, #0x38
-    b.ne    2f
-1:  bl      insn_is_atomic_rmw
-    cbnz    w0, .Lfault_decline
-2:  current_load x9
-    ldr     x10, [x25, #FP_CPU_ZOMBIE]
-    cbnz    x10, .Lfault_decline
-    /* take_receiver() on the thread's pager endpoint, which has no deadline to arm */
-    ldr     x13, [x9, #FP_T_PAGER]
-    cbz     x13, .Lfault_decline
-    ldrb    w14, [x13, #FP_EP_CLOSED]
-    cbnz    w14, .Lfault_decline
-    ldr     x14, [x13, #FP_EP_DEADLINE]
-    cbnz    x14, .Lfault_decline
-    ldr     x17, [x13, #FP_EP_RECEIVERS]
-    cbz     x17, .Lfault_decline
-    ldr     x14, [x17, #FP_T_REPLY_TO]
-    cbnz    x14, .Lfault_decline
-    may_run x17, .Lfault_decline
-    space_ready x17, .Lfault_decline
-    /* settle_locally(): forwarded only if nothing the thread needs is mapped (else a stale
-     * TLB entry may be the cause, and C settles it): no entry, a write to a read-only page,
-     * an instruction fetch from a user page without execute rights. */
-    ldr     x10, [x9, #FP_T_SPACE]
-    ldr     x10, [x10, #FP_S_ROOT]
-    walk_leaf x10, x24, x11, x12, .Lfault_forward
-    tbz     x11, #FP_PTE_VALID_BIT, .Lfault_forward
-    and     w14, w26, #0xff                 /* the access */
-    cmp     w14, #FP_FAULT_WRITE
-    b.ne    3f
-    tbnz    x11, #FP_PTE_AP_RO_BIT, .Lfault_forward
-    b       .Lfault_decline
-3:  cmp     w14, #FP_FAULT_EXEC
-    b.ne    .Lfault_decline                 /* a read of a valid page */
-    tbz     x11, #FP_PTE_AP_EL0_BIT, .Lfault_decline
-    tbnz    x11, #FP_PTE_UXN_BIT, .Lfault_forward
-.Lfault_decline:
-    b       el0_sync_full
-
-    .pushsection __extable, "a"
-    .balign 8
-    .quad   fastpath_peek_insn, .Lfault_decline
-    .popsection
-
-/* Committed: the message (set_message()), then fastpath_fault(): the pager thread x17 gets
- * it in x1-x8, this thread waits for the reply. */
-.Lfault_forward:
-    stp     xzr, xzr, [x9, #FP_T_SETTLED]   /* forwarded: no settled fault to remember */
-    str     xzr, [x9, #FP_T_SETTLED + 16]
-    ldr     w14, [x9, #FP_T_FAULT_SEQ]
-    add     w14, w14, #1
-    str     w14, [x9, #FP_T_FAULT_SEQ]
-    orr     x26, x26, x14, lsl #32
-    movz    x15, #(FP_TAG_PAGE_FAULT & 0xffff)
-    movk    x15, #(FP_TAG_PAGE_FAULT >> 16), lsl #16
-    add     x16, x9, #FP_T_FAULT_MSG
-    stp     x15, x24, [x16]                 /* tag, address */
-    stp     x22, x27, [x16, #16]            /* PC, ESR */
-    stp     x26, x21, [x16, #32]            /* info, SP */
-    mov     w14, #1
-    strb    w14, [x9, #FP_T_IN_FAULT]
-    dequeue_receiver
-    ldr     x20, [x17, #FP_T_TF]
-    stp     xzr, x15, [x20, #TF_X(0)]
-    stp     x24, x22, [x20, #TF_X(2)]
-    stp     x27, x26, [x20, #TF_X(4)]
-    ldr     x14, [x9, #FP_T_PAGER_BADGE]
-    stp     x14, x21, [x20, #TF_X(6)]
-    ldr     w14, [x9, #FP_T_ID]
-    str     x14, [x20, #TF_X(8)]
-    str     x9, [x17, #FP_T_REPLY_TO]
-    str     x17, [x9, #FP_T_REPLIER]
-    mov     w14, #FP_TS_REPLY
-    str     w14, [x9, #FP_T_STATE]
-    ldr     x14, [x25, #FP_CPU_FAST_FAULTS]
-    add     x14, x14, #1
-    str     x14, [x25, #FP_CPU_FAST_FAULTS]
-    b       .Lswitch
+    cbz     w0, .Ldecline\smp             /* not resumed: ipc.c receives (no reply owed now) */
+    b       .Lqueue_self\smp
+    .endm
 
 /* Switch from the current thread x9 (blocked, frame at sp) to x17 and return to its user
- * context through its frame. switch_user() in C. */
-.Lswitch:
+ * context through its frame. switch_user() in C. On several CPUs the address space and the
+ * FP/SIMD unit are handed over by the C functions sched_handover() uses (the ASID allocator's
+ * per-CPU state, the FP state saved for another CPU), and the return drops the lock. */
+    .macro  switch_path smp
+.Lswitch\smp:
     adrp    x14, arch_user_trampoline       /* resumed later through its frame */
     add     x14, x14, :lo12:arch_user_trampoline
     mov     x15, sp
     stp     x14, x15, [x9, #FP_T_CTX_LR]
+    .if \smp
+    ldr     x15, [x17, #FP_T_SPACE]
+    ldr     x14, [x25, #FP_CPU_ACTIVE_SPACE]
+    mov     x19, x9
+    mov     x20, x17
+    cmp     x14, x15
+    b.eq    1f
+    mov     x0, x15
+    bl      space_activate
+1:  mov     x0, x25
+    mov     x1, x19
+    mov     x2, x20
+    bl      sched_fpu_handover_smp
+    mov     x9, x19
+    mov     x17, x20
+    ldr     w14, [x25, #FP_CPU_ID]
+    str     w14, [x17, #FP_T_CPU]
+    .else
     ldr     x14, [x9, #FP_T_SPACE]
     ldr     x15, [x17, #FP_T_SPACE]
     cmp     x14, x15
@@ -596,7 +667,9 @@ fastpath_peek_insn:
     orr     x14, x14, #(3 << 20)
 3:  msr     cpacr_el1, x14
     isb
-2:  mov     w14, #FP_TS_RUNNING
+2:
+    .endif
+    mov     w14, #FP_TS_RUNNING
     str     w14, [x17, #FP_T_STATE]
     ldr     w14, [x17, #FP_T_SLICE]
     cbnz    w14, 4f
@@ -609,4 +682,33 @@ fastpath_peek_insn:
     msr     tpidr_el0, x14
     ldr     x14, [x17, #FP_T_TF]
     mov     sp, x14
+    .if \smp
+    b       trap_return                     /* drops the lock (kernel_exit_user) */
+    .else
     b       trap_return_one_cpu             /* no lock to drop: one CPU (see above) */
+    .endif
+    .endm
+
+/* A data or instruction abort from EL0 (anything else goes to entry.S), x7 = ESR, x9 = EC.
+ * A translation or permission fault a pager resolves (fault_fast_table() in C says which),
+ * for a thread whose pager has a thread waiting that may run now, goes to that thread here,
+ * exactly as fault_handle() and fastpath_fault() in C would send it. Anything else (the
+ * kernel settles it, no pager or nobody waiting, a deadline to arm, an atomic's read half,
+ * a kernel address) is declined to fault_handle() with the whole frame saved. */
+.Lnot_svc:
+    cmp     x9, #0x24                       /* data abort from a lower EL */
+    b.eq    1f
+    cmp     x9, #0x20                       /* instruction abort from a lower EL */
+    b.ne    el0_sync_partial                /* a trap: entry.S, trap.c */
+1:  adrp    x8, fastpath_faults
+    ldrb    w8, [x8, :lo12:fastpath_faults]
+    cbz     w8, el0_sync_partial            /* fl.fastpath=c or off */
+    tst     x7, #FP_ESR_MUST_BE_ZERO
+    b.ne    el0_sync_partial
+    tbnz    w8, #1, .Lfault1                /* 2: several CPUs */
+    fault_path 0
+    fault_path 1
+    svc_paths 0
+    svc_paths 1
+    switch_path 0
+    switch_path 1

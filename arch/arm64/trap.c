@@ -22,14 +22,14 @@ typedef struct {
 } extable_entry_t;
 extern const extable_entry_t __extable_start[], __extable_end[];
 /* The kernel's own reads of a user instruction, never forwarded: peek.S, fastpath.S. */
-extern const char arch_peek_user32_load[], fastpath_peek_insn[];
+extern const char arch_peek_user32_load[], fastpath_peek_insn[], fastpath_peek_insn_smp[];
 
 /* A data abort at one of the user-copy instructions (they are in the exception table) made
  * for a system call of the current thread: its pager may resolve it. */
 static bool is_user_access(const trap_frame_t *tf, const esr_info_t *e)
 {
     if (e->cls != ESR_CLASS_DATA_ABORT || tf->elr == (uint64_t)arch_peek_user32_load ||
-        tf->elr == (uint64_t)fastpath_peek_insn)
+        tf->elr == (uint64_t)fastpath_peek_insn || tf->elr == (uint64_t)fastpath_peek_insn_smp)
         return false;
     for (const extable_entry_t *x = __extable_start; x < __extable_end; x++)
         if (x->insn == tf->elr)

@@ -131,6 +131,24 @@ FL_TEST(pager_smp_killed_while_faulting)
     return NULL;
 }
 
+/* Three workers whatever the CPU count (`-w 3`): several pager threads wait on the endpoint at
+ * once, so a fault is handed to one of a queue of receivers (the fast paths take it off the
+ * head of a longer list: on one CPU that is fastpath.S), and every write must still be kept. */
+FL_TEST(pager_workers_queued)
+{
+    pg_env_t e;
+    const char *why = pg_start(&e, 0, "pager -a 0 -w 3", 1);
+    if (!why)
+        why = run_ok(&e, "pgtest smp-disjoint 128");
+    if (why)
+        return why;
+    fl_msg_t m = {.tag = FL_TAG(PAGER_REQ_STATS, 2, 0), .w = {PAGER_STATS_WORKERS, 0}};
+    CHECK_EQ(fl_call(e.ep, &m), 0);
+    CHECK(m.w[0] == 3, "%llu workers, expected 3", (unsigned long long)m.w[0]);
+    CHECK(m.w[3] >= 256, "only %llu faults served", (unsigned long long)m.w[3]);
+    return NULL;
+}
+
 /* The wall-clock throughput figure of tools/bench-smp: two threads (one per CPU when there are
  * two) fault 512 fresh pages each on the reference pager; pgtest prints faults per second. */
 FL_TEST(pager_smp_throughput)

@@ -28,6 +28,8 @@
 #define FP_T_FAULT_MSG   336 /* uint64_t[6] */
 #define FP_T_FAULT_SEQ   384 /* 32-bit */
 #define FP_T_SETTLED     448 /* uint64_t[3] */
+#define FP_T_CPU         480 /* 32-bit */
+#define FP_T_AFFINITY    484 /* 32-bit */
 
 /* space_t */
 #define FP_S_ROOT     24
@@ -67,6 +69,7 @@
 #define FP_CPU_ZOMBIE       64
 #define FP_CPU_ACTIVE_SPACE 72
 #define FP_CPU_RUNQ_BITS    84 /* 32-bit */
+#define FP_CPU_ID           0 /* arch.id, 32-bit */
 #define FP_CPU_FAST_FAULTS  352
 #define FP_CPU_FAST_REPLIES 360
 
@@ -112,5 +115,7 @@
 #define FP_CALL_CALL       2 /* the CALL fast path */
 #define FP_CALL_REPLY_RECV 3 /* the REPLY_RECV fast path */
 #define FP_CALL_C          4 /* fl.fastpath=c: the C fast path, then syscall_dispatch */
+#define FP_CALL_CALL_SMP       5 /* the CALL fast path on several CPUs (under the lock) */
+#define FP_CALL_REPLY_RECV_SMP 6 /* the REPLY_RECV fast path on several CPUs */
 
 #endif
