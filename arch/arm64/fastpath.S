@@ -11,31 +11,31 @@
  *   thread that is already waiting: the whole frame is saved (the caller blocks, and a blocked
  *   thread is always resumed through its frame), the checks of kernel/fastpath.c are done in
  *   a few loads, the message is copied into the other thread's frame and this file switches
- *   straight to it. A REPLY_RECV that answers a fault (the pager's map reply) has its reply
- *   applied by fault_apply() in C (fastpath_fault_reply) and the rest done here.
+ *   straight to it. A REPLY_RECV that answers a fault with a one-page map reply applies it
+ *   here; any other fault reply is fault_apply()'s in C (fastpath_fault_reply).
+ * - A translation or permission fault for the thread's pager, when a pager thread waits: the
+ *   message goes straight into that thread's frame (fault_handle() and fastpath_fault() in C).
  * - Anything else: the rest of the frame is saved and C takes over (entry.S el0_svc_partial,
  *   el0_sync_partial), the C fast path first for CALL and REPLY_RECV, then the general path.
  *
- * What this path declines, kernel/fastpath.c and ipc.c do with the same result: they are the
- * reference. fl.fastpath=c turns this file off (the C fast path only), fl.fastpath=off both.
+ * What this path declines, kernel/fastpath.c, fault.c and ipc.c do with the same result: they
+ * are the reference. fl.fastpath=c turns this file off (the C fast path only), fl.fastpath=off
+ * both.
  *
- * Locking (SMP): this path reads and writes scheduler and IPC state (current, run-queue bits,
- * endpoint queues, other threads' frames) without the big kernel lock, so it runs only while
- * one CPU runs threads: with several, fastpath_init (kernel/fastpath.c) chooses the C fast
- * path, fastpath_calls sends every call to entry.S, and the C entries take the lock. The
- * per-CPU state it uses (current, zombie, run-queue bits, FPU owner, active space) is the
- * boot CPU's block, through TPIDR_EL1 (kernel/include/kernel/cpu.h; offsets FP_CPU_*), read
- * once per call into x25 (saved in the frame, kept across the C call of the fault reply).
+ * Locking (SMP): these paths read and write scheduler and IPC state (current, run-queue bits,
+ * endpoint queues, other threads' frames). Each is assembled twice (macros fault_path,
+ * svc_paths, switch_path; smp 0 or 1): without a lock while one CPU runs threads, and under
+ * the big kernel lock with several (lock_kernel right after the frame is saved; trap_return
+ * drops it, a decline drops it before the C entry takes it again). fastpath_init
+ * (kernel/fastpath.c) chooses through fastpath_calls and fastpath_faults. The per-CPU state
+ * (current, zombie, run-queue bits, FPU owner, active space, the counters) is this CPU's
+ * block, through TPIDR_EL1 (kernel/include/kernel/cpu.h; offsets FP_CPU_*), read once per
+ * call into x25 (saved in the frame, kept across C calls).
  */
 #include <arch/fastpath_offsets.h>
 #include <arch/trap_frame.h>
 #include <arch/trap_save.h>
 
-/* The big kernel lock of an SMP kernel goes here; nothing to do on one CPU. */
-    .macro  KERNEL_ENTER_LOCK
-    .endm
-    .macro  KERNEL_EXIT_UNLOCK
-    .endm
 
 /* x25 = this CPU's block (TPIDR_EL1), \reg = current. */
     .macro  current_load reg
@@ -221,7 +221,6 @@ fastpath_el0_sync:
     stp     x4, x5, [sp, #TF_X(4)]
     stp     x6, x7, [sp, #TF_X(6)]
     stp     x8, x9, [sp, #TF_X(8)]
-    KERNEL_ENTER_LOCK
     mrs     x7, esr_el1                     /* x7 is saved; the frame gets ESR from it */
     lsr     x9, x7, #26
     cmp     x9, #0x15                       /* EC: SVC from AArch64 */
@@ -251,7 +250,6 @@ fastpath_el0_sync:
     ldp     x6, x7, [sp, #TF_X(6)]
     ldp     x8, x9, [sp, #TF_X(8)]
     add     sp, sp, #TF_SIZE
-    KERNEL_EXIT_UNLOCK
     eret
 
 /* HANDLE_INFO: syscall_leaf.c answers on the registers alone (it preserves x9-x29); x1-x8
@@ -266,7 +264,6 @@ fastpath_el0_sync:
     ldp     x8, x9, [sp, #TF_X(8)]
     ldr     x30, [sp, #TF_X(30)]
     add     sp, sp, #TF_SIZE
-    KERNEL_EXIT_UNLOCK
     eret
 
 /* The fault delivery (see .Lnot_svc), for one CPU (\smp 0) or several (1, under the lock). */

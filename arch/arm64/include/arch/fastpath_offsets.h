@@ -69,7 +69,7 @@
 #define FP_CPU_ZOMBIE       64
 #define FP_CPU_ACTIVE_SPACE 72
 #define FP_CPU_RUNQ_BITS    84 /* 32-bit */
-#define FP_CPU_ID           0 /* arch.id, 32-bit */
+#define FP_CPU_ID           0  /* arch.id, 32-bit */
 #define FP_CPU_FAST_FAULTS  352
 #define FP_CPU_FAST_REPLIES 360
 
@@ -110,11 +110,11 @@
 #define FP_MODE_OFF 2 /* fl.fastpath=off: neither, the general path (ipc.c) for everything */
 
 /* fastpath_calls[] entries: what fastpath.S does with a call number */
-#define FP_CALL_GENERAL    0 /* save the rest of the frame, syscall_dispatch */
-#define FP_CALL_LEAF       1 /* partial frame, syscall_leaf */
-#define FP_CALL_CALL       2 /* the CALL fast path */
-#define FP_CALL_REPLY_RECV 3 /* the REPLY_RECV fast path */
-#define FP_CALL_C          4 /* fl.fastpath=c: the C fast path, then syscall_dispatch */
+#define FP_CALL_GENERAL        0 /* save the rest of the frame, syscall_dispatch */
+#define FP_CALL_LEAF           1 /* partial frame, syscall_leaf */
+#define FP_CALL_CALL           2 /* the CALL fast path */
+#define FP_CALL_REPLY_RECV     3 /* the REPLY_RECV fast path */
+#define FP_CALL_C              4 /* fl.fastpath=c: the C fast path, then syscall_dispatch */
 #define FP_CALL_CALL_SMP       5 /* the CALL fast path on several CPUs (under the lock) */
 #define FP_CALL_REPLY_RECV_SMP 6 /* the REPLY_RECV fast path on several CPUs */
 
