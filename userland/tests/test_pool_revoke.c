@@ -19,7 +19,8 @@
 static long settled(long want)
 {
     long now = fl_frames_free();
-    for (int i = 0; i < 100 && now != want; i++) {
+    uint64_t until = test_ticks() + 200; /* by the clock: see revoke() */
+    while (now != want && test_ticks() < until) {
         fl_yield();
         now = fl_frames_free();
     }
@@ -33,11 +34,14 @@ static long used(fl_handle_t pool)
 
 /* Revokes pool; the frames still charged once they stop moving (want: what should be left).
  * On one CPU that is the call's own answer. On more, a revoked thread running on another CPU
- * at that moment is freed by that CPU as it leaves it, a moment later. */
+ * at that moment is freed by that CPU as it leaves it, a moment later: waited for by the
+ * clock (up to 2 s), not by a count of yields, which a busy host can run through while the
+ * other vCPU is not scheduled at all. */
 static long revoke(fl_handle_t pool, long want)
 {
     long r = fl_pool_revoke(pool);
-    for (int i = 0; i < 200 && r >= 0 && r != want; i++) {
+    uint64_t until = test_ticks() + 200;
+    while (r >= 0 && r != want && test_ticks() < until) {
         fl_yield();
         r = used(pool);
     }
