@@ -119,6 +119,10 @@ void boot_run(const platform_t *plat)
             printk("asid: at most %u bits\n", space_asid_bits_limit());
         }
         page_meta_init();
+        if (bootargs_has(plat->bootargs, "fl.page_search")) {
+            page_meta.first_count = 0; /* tests: every count through the range search */
+            printk("page: counts found by searching the RAM ranges\n");
+        }
         pool_boot_init();
         sched_init();
         init_start(plat);

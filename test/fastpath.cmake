@@ -61,3 +61,13 @@ foreach(mode c off)
     --expect "TESTS DONE: 2 passed, 0 failed"
     --expect "fastpath: 0 faults delivered and 0 map replies applied in assembly")
 endforeach()
+
+# The assembly map reply's other way to a frame's mapping count: page_ref() in C, for frames
+# outside the first RAM range (QEMU virt has one range, so fl.page_search sends every count
+# through the search). The fault tests and the REPLY_RECV replies must give the same results.
+fl_qemu_test(qemu_fastpath_page_search --gic 3 --cpu cortex-a57 --initrd ${FL_INITRD} --exit 0
+  --timeout 100
+  --append "fl.page_search fl.fastpath=on fl.test=pf_map_resume,pf_map_ahead,pf_resume,hostile_pager_fast_replies,hostile_pager_fast_replace,pager_workers_queued"
+  --expect "page: counts found by searching the RAM ranges"
+  --expect "TESTS DONE: 6 passed, 0 failed"
+  --expect "fastpath: [1-9][0-9]* faults delivered and [1-9][0-9]* map replies applied in assembly")
