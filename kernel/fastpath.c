@@ -54,28 +54,24 @@ void fastpath_init(const char *bootargs)
                                  : fastpath_mode == FP_MODE_C ? "C only"
                                                               : "assembly and C");
     }
-    if (fastpath_mode == FP_MODE_ASM && smp_on) {
-        /* Several CPUs: fastpath.S's variants that take the big kernel lock (HANDLE_INFO,
-         * which saves only x0-x9, cannot call C: the general path takes it). */
-        fastpath_calls[FL_SYS_CALL] = FP_CALL_CALL_SMP;
-        fastpath_calls[FL_SYS_REPLY_RECV] = FP_CALL_REPLY_RECV_SMP;
-        for (unsigned prot = 0; prot < 4; prot++)
-            fastpath_leaf_bits[prot] = vspace_leaf(0, prot | VS_PAGER); /* map_reply()'s */
-        fastpath_faults = 2;
-    } else if (fastpath_mode == FP_MODE_ASM) {
-        fastpath_calls[FL_SYS_HANDLE_INFO] = FP_CALL_LEAF;
-        fastpath_calls[FL_SYS_CALL] = FP_CALL_CALL;
-        fastpath_calls[FL_SYS_REPLY_RECV] = FP_CALL_REPLY_RECV;
-        for (unsigned prot = 0; prot < 4; prot++)
-            fastpath_leaf_bits[prot] = vspace_leaf(0, prot | VS_PAGER); /* map_reply()'s */
-        fastpath_faults = 1;
-    }
     if (fastpath_mode != FP_MODE_OFF)
         fault_fast_table(fastpath_fault_info); /* fastpath.S's, and fault_handle()'s */
     if (fastpath_mode == FP_MODE_C) {
         fastpath_calls[FL_SYS_CALL] = FP_CALL_C;
         fastpath_calls[FL_SYS_REPLY_RECV] = FP_CALL_C;
+        return;
     }
+    if (fastpath_mode != FP_MODE_ASM)
+        return;
+    for (unsigned prot = 0; prot < 4; prot++)
+        fastpath_leaf_bits[prot] = vspace_leaf(0, prot | VS_PAGER); /* map_reply()'s */
+    /* Several CPUs: fastpath.S's variants that take the big kernel lock (HANDLE_INFO, which
+     * saves only x0-x9 and cannot call C, is left to the general path then). */
+    fastpath_calls[FL_SYS_CALL] = smp_on ? FP_CALL_CALL_SMP : FP_CALL_CALL;
+    fastpath_calls[FL_SYS_REPLY_RECV] = smp_on ? FP_CALL_REPLY_RECV_SMP : FP_CALL_REPLY_RECV;
+    if (!smp_on)
+        fastpath_calls[FL_SYS_HANDLE_INFO] = FP_CALL_LEAF;
+    fastpath_faults = smp_on ? 2 : 1;
 }
 
 void fastpath_report(void)

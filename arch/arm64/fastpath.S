@@ -145,6 +145,38 @@
     .endif
     .endm
 
+/* take_receiver() in C: x17 = the first thread waiting on endpoint x13, if the endpoint is
+ * open, that thread owes no reply and it may run now instead of x9; otherwise to \fail. */
+    .macro  waiting_receiver smp, fail
+    ldrb    w14, [x13, #FP_EP_CLOSED]
+    cbnz    w14, \fail
+    ldr     x17, [x13, #FP_EP_RECEIVERS]
+    cbz     x17, \fail                      /* nobody waiting: the sender queues (ipc.c) */
+    ldr     x14, [x17, #FP_T_REPLY_TO]
+    cbnz    x14, \fail                      /* owing a reply: ipc.c settles the old caller */
+    may_run_on \smp, x17, \fail
+    space_ready_on \smp, x17, \fail
+    .endm
+
+/* Calls C function \fn (arguments already in x0, x1) keeping x9, x13 and x17 (the current
+ * thread, the endpoint, the other thread) in callee-saved x19-x21 (all saved in the frame). */
+    .macro  call_keeping fn
+    mov     x19, x9
+    mov     x20, x13
+    mov     x21, x17
+    bl      \fn
+    mov     x9, x19
+    mov     x13, x20
+    mov     x17, x21
+    .endm
+
+/* One more for this CPU's counter at \field (fastpath_report()). */
+    .macro  count field
+    ldr     x14, [x25, #\field]
+    add     x14, x14, #1
+    str     x14, [x25, #\field]
+    .endm
+
 /* \out = the level-3 entry for user address \va in the tables at physical address \root,
  * \slot = its address (kernel VA); to \absent when a level 0-2 entry is not valid. walk() in
  * arch/arm64/vspace.c, without the allocation. Uses x14, x15. */
@@ -310,16 +342,9 @@ fastpath_peek_insn:
     /* take_receiver() on the thread's pager endpoint, which has no deadline to arm */
     ldr     x13, [x9, #FP_T_PAGER]
     cbz     x13, .Lfault_decline\smp
-    ldrb    w14, [x13, #FP_EP_CLOSED]
-    cbnz    w14, .Lfault_decline\smp
     ldr     x14, [x13, #FP_EP_DEADLINE]
     cbnz    x14, .Lfault_decline\smp
-    ldr     x17, [x13, #FP_EP_RECEIVERS]
-    cbz     x17, .Lfault_decline\smp
-    ldr     x14, [x17, #FP_T_REPLY_TO]
-    cbnz    x14, .Lfault_decline\smp
-    may_run_on \smp, x17, .Lfault_decline\smp
-    space_ready_on \smp, x17, .Lfault_decline\smp
+    waiting_receiver \smp, .Lfault_decline\smp
     /* settle_locally(): forwarded only if nothing the thread needs is mapped (else a stale
      * TLB entry may be the cause, and C settles it): no entry, a write to a read-only page,
      * an instruction fetch from a user page without execute rights. */
@@ -381,9 +406,7 @@ fastpath_peek_insn:
     str     x17, [x9, #FP_T_REPLIER]
     mov     w14, #FP_TS_REPLY
     str     w14, [x9, #FP_T_STATE]
-    ldr     x14, [x25, #FP_CPU_FAST_FAULTS]
-    add     x14, x14, #1
-    str     x14, [x25, #FP_CPU_FAST_FAULTS]
+    count   FP_CPU_FAST_FAULTS
     b       .Lswitch\smp
     .endm
 
@@ -411,14 +434,7 @@ fastpath_peek_insn:
     cbnz    x10, .Ldecline\smp                  /* a dead thread's stack is freed on the way out */
     ldr     x10, [x9, #FP_T_SPACE]
     endpoint_of FP_RIGHT_WRITE_BIT, .Ldecline\smp
-    ldrb    w14, [x13, #FP_EP_CLOSED]
-    cbnz    w14, .Ldecline\smp
-    ldr     x17, [x13, #FP_EP_RECEIVERS]
-    cbz     x17, .Ldecline\smp                  /* nobody waiting: the caller queues (ipc.c) */
-    ldr     x14, [x17, #FP_T_REPLY_TO]
-    cbnz    x14, .Ldecline\smp                  /* owing a reply: ipc.c settles the old caller */
-    may_run_on \smp, x17, .Ldecline\smp
-    space_ready_on \smp, x17, .Ldecline\smp
+    waiting_receiver \smp, .Ldecline\smp
     /* Committed. Take r (x17) off the head of the receive queue. */
     dequeue_receiver
     ldr     x20, [x17, #FP_T_TF]
@@ -568,45 +584,25 @@ fastpath_peek_insn:
     tbz     x27, #FP_PTE_VALID_BIT, 4f
     tbnz    x27, #FP_PTE_SW_NOREF_BIT, 4f
     and     x0, x27, #FP_PTE_ADDR_MASK
-    mov     x19, x9
-    mov     x20, x13
-    mov     x21, x17
-    bl      page_unref                      /* the replaced frame; freed if it was the last */
-    mov     x9, x19
-    mov     x13, x20
-    mov     x17, x21
+    call_keeping page_unref                 /* the replaced frame; freed if it was the last */
 4:
     strh    wzr, [x17, #FP_T_IN_FAULT]      /* in_fault, fault_in_syscall: it runs again */
     str     xzr, [x9, #FP_T_REPLY_TO]
     str     xzr, [x17, #FP_T_REPLIER]
-    ldr     x14, [x25, #FP_CPU_FAST_REPLIES]
-    add     x14, x14, #1
-    str     x14, [x25, #FP_CPU_FAST_REPLIES]
+    count   FP_CPU_FAST_REPLIES
     b       .Lqueue_self\smp
 
 /* page_ref() in C for a frame outside the first RAM range, then back to the map above. */
-5:  mov     x19, x9
-    mov     x20, x13
-    mov     x21, x17
-    mov     x0, x23
-    bl      page_ref
-    mov     x9, x19
-    mov     x13, x20
-    mov     x17, x21
+5:  mov     x0, x23
+    call_keeping page_ref
     cbz     w0, .Lfault_reply_c\smp             /* the count is full: C fails the reply alike */
     tbz     x27, #FP_PTE_VALID_BIT, 3b
     b       6b
 
 .Lfault_reply_c\smp:
-    mov     x19, x9
-    mov     x20, x13
-    mov     x21, x17
     mov     x0, x9
     mov     x1, x17
-    bl      fastpath_fault_reply            /* the reply is done whatever it returns */
-    mov     x9, x19
-    mov     x13, x20
-    mov     x17, x21
+    call_keeping fastpath_fault_reply       /* the reply is done whatever it returns */
     cbz     w0, .Ldecline\smp             /* not resumed: ipc.c receives (no reply owed now) */
     b       .Lqueue_self\smp
     .endm
